@@ -1,0 +1,2 @@
+import MFABatchCore
+print("mfa-batch")

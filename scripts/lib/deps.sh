@@ -1,0 +1,39 @@
+# Sourced by the scripts: makes sure the system packages the project needs are
+# installed (PostgreSQL server and client library, OpenSSL headers, pkg-config),
+# installing them with apt when they are missing. Also finds the server binaries.
+
+mfa_ensure_deps() {
+    local missing=()
+    compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null || missing+=(postgresql)
+    command -v pkg-config >/dev/null || missing+=(pkg-config)
+    if command -v pkg-config >/dev/null; then
+        pkg-config --exists libpq || missing+=(libpq-dev)
+        pkg-config --exists libcrypto || missing+=(libssl-dev)
+    else
+        missing+=(libpq-dev libssl-dev)
+    fi
+    command -v psql >/dev/null || missing+=(postgresql-client)
+    if [ ${#missing[@]} -gt 0 ]; then
+        echo "installing: ${missing[*]}" >&2
+        local sudo=""
+        [ "$(id -u)" -eq 0 ] || sudo="sudo"
+        $sudo apt-get update -q >&2
+        DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q "${missing[@]}" >&2
+    fi
+    MFA_PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
+    export MFA_PG_BIN
+}
+
+# Runs a PostgreSQL server binary as the postgres OS user when we are root (the
+# server refuses to run as root), as ourselves otherwise.
+mfa_as_pg() {
+    if [ "$(id -u)" -eq 0 ]; then
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+
+mfa_pg_owner() {
+    if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi
+}
