@@ -12,6 +12,7 @@ extension Connection {
         case serializable = "SERIALIZABLE"
     }
 
+    @discardableResult
     public func transaction<T>(
         isolation: IsolationLevel = .readCommitted,
         _ body: (Connection) throws -> T

@@ -1,2 +1,63 @@
+import Foundation
 import MFABatchCore
-print("mfa-batch")
+import Postgres
+
+/// The commands, in the order `--help` lists them.
+nonisolated var commands: [any Command.Type] {
+    [
+        MigrateCommand.self,
+    ]
+}
+
+nonisolated func topLevelHelp() -> String {
+    var text = "usage: mfa-batch COMMAND [OPTIONS]\n\ncommands:\n"
+    for command in commands {
+        let words = command.words.joined(separator: " ")
+        text += "  " + words.padding(toLength: 14, withPad: " ", startingAt: 0) + command.summary + "\n"
+    }
+    text += "\nRun `mfa-batch COMMAND --help` for a command's options."
+    return text
+}
+
+/// Finds the command, parses its options, runs it and maps every failure to the
+/// contract's exit codes (section 3) in one place.
+nonisolated func runMain(_ argv: [String]) -> Int32 {
+    let console = Console(environment: ProcessInfo.processInfo.environment)
+    let arguments = Array(argv.dropFirst())
+    if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
+        console.out(topLevelHelp())
+        return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.success.rawValue
+    }
+    // The longest command whose words prefix the arguments.
+    let match = commands
+        .filter { Array(arguments.prefix($0.words.count)) == $0.words }
+        .max { $0.words.count < $1.words.count }
+    guard let command = match else {
+        console.err("mfa-batch: error: unknown command '\(arguments[0])'\n\n" + topLevelHelp())
+        return ExitCode.usage.rawValue
+    }
+    let rest = Array(arguments.dropFirst(command.words.count))
+    if rest.contains("--help") || rest.contains("-h") {
+        console.out(command.help)
+        return ExitCode.success.rawValue
+    }
+    do {
+        let parsed = try ParsedArguments(rest, options: command.options)
+        return try command.init(parsed, console: console).run().rawValue
+    } catch let error as CLIError {
+        let hint = error.exitCode == .usage ? "\n(see `mfa-batch \(command.words.joined(separator: " ")) --help`)" : ""
+        console.err("mfa-batch: error: \(error.message)\(hint)")
+        return error.exitCode.rawValue
+    } catch let error as Migrator.Failure {
+        console.err("mfa-batch: error: \(error)")
+        return ExitCode.database.rawValue
+    } catch let error as PostgresError {
+        console.err("mfa-batch: database error: \(error)")
+        return ExitCode.database.rawValue
+    } catch {
+        console.err("mfa-batch: error: \(error)")
+        return ExitCode.usage.rawValue
+    }
+}
+
+exit(runMain(CommandLine.arguments))

@@ -1,0 +1,23 @@
+import Crypto
+import Foundation
+
+/// One forward-only migration file of `sql/` (`NNNN_description.sql`).
+public struct Migration: Sendable, Equatable {
+    /// The file name, e.g. `0001_tenant_tables.sql`; the key it is recorded under.
+    public var name: String
+    public var sql: String
+    /// Lower-case hex SHA-256 of the file's bytes.
+    public var checksum: String
+
+    public init(name: String, sql: String) {
+        self.name = name
+        self.sql = sql
+        self.checksum = Crypto.hex(Crypto.sha256(Data(sql.utf8)))
+    }
+
+    /// The migrations built into this binary from `sql/`, in order.
+    public static let bundled: [Migration] = EmbeddedResources.migrationsBase64.map { entry in
+        let bytes = Data(base64Encoded: entry.base64) ?? Data()
+        return Migration(name: entry.name, sql: String(decoding: bytes, as: UTF8.self))
+    }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Postgres
+
+/// Applies migrations in order, each once and in its own transaction, recording
+/// its checksum in `mfa_batch_migrations`. Like Flyway/sqitch: an applied
+/// migration whose file changed is refused, never re-run or silently accepted.
+///
+/// Concurrent `migrate` runs serialize on an advisory lock, so two cron hosts
+/// starting at once cannot apply the same file twice.
+public struct Migrator {
+    public var migrations: [Migration]
+
+    public init(migrations: [Migration] = Migration.bundled) {
+        self.migrations = migrations
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        /// An applied migration's file is no longer what was applied.
+        case changed(name: String, applied: String, current: String)
+        /// A migration failed; nothing of it was kept.
+        case failed(name: String, error: PostgresError)
+
+        public var description: String {
+            switch self {
+            case let .changed(name, applied, current):
+                return "migration \(name) was changed after it was applied (applied checksum \(applied.prefix(12))…, file now \(current.prefix(12))…); migrations are forward-only: restore the file and add a new migration instead"
+            case let .failed(name, error):
+                return "migration \(name) failed and was rolled back: \(error)"
+            }
+        }
+    }
+
+    /// Applies what is pending; returns the names applied (empty when up to date).
+    @discardableResult
+    public func migrate(_ connection: Connection) throws -> [String] {
+        try connection.query("""
+            CREATE TABLE IF NOT EXISTS mfa_batch_migrations (
+                name       text PRIMARY KEY,
+                checksum   text NOT NULL,
+                applied_at timestamptz NOT NULL DEFAULT now()
+            )
+            """)
+        try connection.query("SELECT pg_advisory_lock(hashtext('mfa_batch.migrate'))")
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext('mfa_batch.migrate'))") }
+
+        let applied = try appliedChecksums(connection)
+        try verify(applied)
+        var names: [String] = []
+        for migration in migrations where applied[migration.name] == nil {
+            do {
+                try connection.transaction { connection in
+                    try connection.execute(script: migration.sql)
+                    try connection.query(
+                        "INSERT INTO mfa_batch_migrations (name, checksum) VALUES ($1, $2)",
+                        [migration.name, migration.checksum])
+                }
+            } catch let error as PostgresError {
+                if error.isConnectionLost { throw error }
+                throw Failure.failed(name: migration.name, error: error)
+            }
+            names.append(migration.name)
+        }
+        return names
+    }
+
+    /// Migrations not yet applied (for "database not migrated" checks). Also refuses
+    /// a database whose applied migrations changed.
+    public func pending(_ connection: Connection) throws -> [Migration] {
+        let exists = try connection.query("SELECT to_regclass('mfa_batch_migrations') IS NOT NULL").scalar
+        guard exists == "t" else { return migrations }
+        let applied = try appliedChecksums(connection)
+        try verify(applied)
+        return migrations.filter { applied[$0.name] == nil }
+    }
+
+    private func appliedChecksums(_ connection: Connection) throws -> [String: String] {
+        let result = try connection.query("SELECT name, checksum FROM mfa_batch_migrations")
+        var applied: [String: String] = [:]
+        for row in result.rows {
+            if let name = row[0], let checksum = row[1] { applied[name] = checksum }
+        }
+        return applied
+    }
+
+    private func verify(_ applied: [String: String]) throws {
+        for migration in migrations {
+            if let recorded = applied[migration.name], recorded != migration.checksum {
+                throw Failure.changed(name: migration.name, applied: recorded, current: migration.checksum)
+            }
+        }
+    }
+}
