@@ -7,14 +7,25 @@
 -- The connecting role (the one that ran this migration) keeps full access for
 -- maintenance only while no tenant is set.
 
+-- Roles are cluster-wide: another database of the same cluster may be creating
+-- it at this very moment, hence the exception handler rather than IF NOT EXISTS.
 DO $$
 BEGIN
     IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mfa_batch_tenant') THEN
         CREATE ROLE mfa_batch_tenant NOLOGIN;
     END IF;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
 END
 $$;
-GRANT mfa_batch_tenant TO CURRENT_USER;
+-- Lets a non-superuser owner `SET ROLE mfa_batch_tenant` (a superuser needs nothing).
+DO $$
+BEGIN
+    GRANT mfa_batch_tenant TO CURRENT_USER;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN
+    NULL;
+END
+$$;
 
 -- The tenant of the current transaction, NULL when none is set.
 CREATE FUNCTION mfa_batch_current_account() RETURNS uuid

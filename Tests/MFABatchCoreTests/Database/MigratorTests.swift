@@ -1,0 +1,61 @@
+import Foundation
+import MFABatchCore
+import Postgres
+import Testing
+import TestSupport
+
+@Suite struct MigratorTests {
+    @Test func bundledMigrationsAreTheFilesOfSqlInOrder() throws {
+        let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../../sql").standardized
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+            .filter { $0.hasSuffix(".sql") }.sorted()
+        #expect(Migration.bundled.map(\.name) == files)
+        for migration in Migration.bundled {
+            let text = try String(contentsOf: directory.appendingPathComponent(migration.name), encoding: .utf8)
+            #expect(migration.sql == text)
+        }
+    }
+
+    @Test func applyingTwiceChangesNothing() throws {
+        try TestDatabase.with { settings in
+            let connection = try Connection(settings: settings)
+            let first = try Migrator().migrate(connection)
+            #expect(first == Migration.bundled.map(\.name))
+            let schema = try connection.query("""
+                SELECT table_name, column_name, data_type FROM information_schema.columns
+                WHERE table_schema = 'public' ORDER BY 1, 2
+                """).rows
+            let second = try Migrator().migrate(connection)
+            #expect(second.isEmpty)
+            #expect(try connection.query("SELECT count(*) FROM mfa_batch_migrations").scalar == String(Migration.bundled.count))
+            let schemaAgain = try connection.query("""
+                SELECT table_name, column_name, data_type FROM information_schema.columns
+                WHERE table_schema = 'public' ORDER BY 1, 2
+                """).rows
+            #expect(schema == schemaAgain)
+            #expect(try Migrator().pending(connection).isEmpty)
+        }
+    }
+
+    @Test func anEditedAppliedMigrationIsRefused() throws {
+        try TestDatabase.with { settings in
+            let connection = try Connection(settings: settings)
+            try Migrator().migrate(connection)
+            var edited = Migration.bundled
+            edited[0] = Migration(name: edited[0].name, sql: edited[0].sql + "\n-- sneaky edit\n")
+            #expect(throws: Migrator.Failure.self) { try Migrator(migrations: edited).migrate(connection) }
+            #expect(throws: Migrator.Failure.self) { try Migrator(migrations: edited).pending(connection) }
+        }
+    }
+
+    @Test func aFailingMigrationKeepsNothingOfItself() throws {
+        try TestDatabase.with { settings in
+            let connection = try Connection(settings: settings)
+            let broken = Migration.bundled + [Migration(name: "9999_broken.sql", sql: "CREATE TABLE half (id int); SELECT 1/0;")]
+            #expect(throws: Migrator.Failure.self) { try Migrator(migrations: broken).migrate(connection) }
+            #expect(try connection.query("SELECT to_regclass('half') IS NULL").scalar == "t")
+            #expect(try Migrator(migrations: broken).pending(connection).map(\.name) == ["9999_broken.sql"])
+        }
+    }
+}
