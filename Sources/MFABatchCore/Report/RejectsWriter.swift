@@ -1,0 +1,156 @@
+import Foundation
+
+/// `--rejects PATH`: the rows that did not succeed, as a manifest in the input's
+/// format, so an operator can fix it and run it again (pgloader's reject file).
+///
+/// Each row is the original `RawRow` with every credential field dropped (see
+/// `CredentialFields`) and `comment` set to why it failed: the outcome's `error`,
+/// else its `reason`, else its status (`not_applied` rows usually have no error of
+/// their own; they are included because re-running them is the point).
+///
+/// - CSV: a header (the input's columns minus credentials, plus `comment` if absent),
+///   then one line a row, cells matched to columns as the reader matches headers
+///   (case-insensitively, blanks ignored).
+/// - JSON: an array, one row object a line; JSON Lines: one object a line. Values keep
+///   their JSON type; an existing `comment` key keeps its place.
+///
+/// Created mode 0600 under a temporary name and renamed into place by `finish()`;
+/// streaming, so memory does not grow with the number of rows. A file is written even
+/// when no row failed (a header, `[]`, or empty), so scripts can rely on it existing.
+public final class RejectsWriter {
+    public let format: ManifestFormat
+    /// The CSV columns written (empty for JSON formats).
+    public let columns: [String]
+    /// Rows written so far.
+    public private(set) var rowCount = 0
+
+    private let columnKeys: [String]
+    private let commentColumn: Int
+    private let sink: OutputSink
+    private var buffer = OutputBuffer()
+    private var isFinished = false
+
+    /// - Parameter columns: the input's CSV header as read (ignored for JSON formats).
+    public init(output: ReportOutput, format: ManifestFormat, columns: [String] = []) throws {
+        self.format = format
+        if format == .csv {
+            var kept = columns.filter { !CredentialFields.isCredential($0) }
+            if !kept.contains(where: { Self.headerKey($0) == "comment" }) { kept.append("comment") }
+            self.columns = kept
+        } else {
+            self.columns = []
+        }
+        columnKeys = self.columns.map(Self.headerKey)
+        commentColumn = columnKeys.firstIndex(of: "comment") ?? -1
+        sink = try OutputSink(output)
+        switch format {
+        case .csv:
+            for (index, column) in self.columns.enumerated() {
+                if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
+                buffer.appendCSVField(column)
+            }
+            buffer.append(byte: UInt8(ascii: "\n"))
+        case .json:
+            buffer.append(byte: UInt8(ascii: "["))
+        case .jsonl:
+            break
+        }
+    }
+
+    /// `-` is standard output.
+    public convenience init(path: String, format: ManifestFormat, columns: [String] = []) throws {
+        try self.init(output: ReportOutput(argument: path), format: format, columns: columns)
+    }
+
+    /// Writes `row` if its outcome is not a success; returns whether it did.
+    @discardableResult
+    public func write(_ row: RawRow, outcome: RowOutcome) throws -> Bool {
+        guard !outcome.status.isSuccess else { return false }
+        try write(row, reason: outcome.error ?? outcome.reason ?? outcome.status.rawValue)
+        return true
+    }
+
+    /// Writes `row` with `reason` as its comment.
+    public func write(_ row: RawRow, reason: String) throws {
+        guard !isFinished else { throw ReportError.misuse("rejects row after finish") }
+        switch format {
+        case .csv: appendCSV(row, reason: reason)
+        case .json:
+            buffer.append(rowCount == 0 ? "\n  " : ",\n  ")
+            appendJSONObject(row, reason: reason)
+        case .jsonl:
+            appendJSONObject(row, reason: reason)
+            buffer.append(byte: UInt8(ascii: "\n"))
+        }
+        rowCount += 1
+        if buffer.isFull { try sink.write(&buffer) }
+    }
+
+    /// Completes the file and moves it into place.
+    public func finish() throws {
+        guard !isFinished else { throw ReportError.misuse("rejects finished twice") }
+        isFinished = true
+        if format == .json { buffer.append(rowCount == 0 ? "]\n" : "\n]\n") }
+        try sink.write(&buffer)
+        try sink.commit()
+    }
+
+    /// Abandons the file; an existing file at the destination is left as it was.
+    public func discard() {
+        isFinished = true
+        sink.discard()
+    }
+
+    private func appendCSV(_ row: RawRow, reason: String) {
+        let fieldKeys = row.fields.map { Self.headerKey($0.name) }
+        for (index, key) in columnKeys.enumerated() {
+            if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
+            if index == commentColumn {
+                buffer.appendCSVField(reason)
+            } else if let position = fieldKeys.firstIndex(of: key) {
+                buffer.appendCSVField(Self.csvText(row.fields[position].value))
+            }
+        }
+        buffer.append(byte: UInt8(ascii: "\n"))
+    }
+
+    private func appendJSONObject(_ row: RawRow, reason: String) {
+        buffer.append(byte: UInt8(ascii: "{"))
+        var first = true
+        var wroteComment = false
+        for field in row.fields where !CredentialFields.isCredential(field.name) {
+            let isComment = field.name == "comment"
+            if isComment && wroteComment { continue }
+            buffer.append(first ? "" : ", ")
+            first = false
+            buffer.appendJSONString(field.name)
+            buffer.append(": ")
+            if isComment {
+                buffer.appendJSONString(reason)
+                wroteComment = true
+            } else {
+                buffer.appendJSONValue(field.value)
+            }
+        }
+        if !wroteComment {
+            buffer.append(first ? "\"comment\": " : ", \"comment\": ")
+            buffer.appendJSONString(reason)
+        }
+        buffer.append(byte: UInt8(ascii: "}"))
+    }
+
+    /// CSV cells are strings; other kinds only appear if a JSON row is rejected into
+    /// a CSV file, and are spelled as a CSV reader would take them.
+    private static func csvText(_ value: RawValue) -> String? {
+        switch value {
+        case .string(let text), .number(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .null, .array, .object: return nil
+        }
+    }
+
+    /// How the manifest reader matches CSV headers (PRODUCT.md section 2).
+    static func headerKey(_ name: String) -> String {
+        name.trimmingCharacters(in: .whitespaces).lowercased()
+    }
+}
