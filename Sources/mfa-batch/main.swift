@@ -6,6 +6,9 @@ import Postgres
 nonisolated var commands: [any Command.Type] {
     [
         MigrateCommand.self,
+        KeysCreateCommand.self,
+        KeysListCommand.self,
+        KeysRevokeCommand.self,
     ]
 }
 

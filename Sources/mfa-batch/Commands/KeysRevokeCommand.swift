@@ -1,0 +1,37 @@
+import Foundation
+import MFABatchCore
+
+struct KeysRevokeCommand: Command {
+    static let words = ["keys", "revoke"]
+    static let summary = "revoke an API key by id"
+    static let help = """
+        usage: mfa-batch keys revoke KEY_ID
+
+        Revokes the key (its id as shown by `keys list`); rows using it become 401
+        "api key revoked". Revoking a revoked key changes nothing.
+        """
+    static let options = databaseOptions
+
+    let arguments: ParsedArguments
+    let console: Console
+    let id: UUID
+
+    init(_ arguments: ParsedArguments, console: Console) throws {
+        let text = try arguments.requirePositionals(["KEY_ID"])[0]
+        guard let id = UUID(uuidString: text) else { throw CLIError.usage("KEY_ID '\(text)' is not a key id (a UUID)") }
+        self.id = id
+        self.arguments = arguments
+        self.console = console
+    }
+
+    func run() throws -> ExitCode {
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        defer { connection.close() }
+        switch try APIKeyAdmin.revoke(connection, id: id) {
+        case .revoked: console.err("revoked key \(id.uuidString.lowercased())")
+        case .alreadyRevoked: console.err("key \(id.uuidString.lowercased()) was already revoked")
+        case .notFound: throw CLIError.usage("unknown key id \(id.uuidString.lowercased())")
+        }
+        return .success
+    }
+}

@@ -1,0 +1,14 @@
+import MFABatchCore
+import Testing
+
+@Suite struct DurationTextTests {
+    @Test(arguments: [("90s", 90), ("30m", 1_800), ("12h", 43_200), ("90d", 7_776_000)])
+    func validDurations(text: String, seconds: Int) {
+        #expect(DurationText.seconds(text) == seconds)
+    }
+
+    @Test(arguments: ["", "d", "0d", "-1d", "1.5h", "10", "10w", " 1d", "1d ", "99999999999999999999d"])
+    func invalidDurations(text: String) {
+        #expect(DurationText.seconds(text) == nil)
+    }
+}
