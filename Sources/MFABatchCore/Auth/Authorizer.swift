@@ -1,0 +1,122 @@
+import Crypto
+import Foundation
+
+/// Step 2 of a row's checks (PRODUCT.md §2): which credential applies, and whether
+/// it is valid for the row's account. One per run.
+///
+/// Credentials, first found wins: the row's own; the `--credentials` entry for its
+/// account (by slug or id); `MFA_BATCH_API_KEY`. Each distinct (credential, account)
+/// pair is verified once per run and the decision cached, keyed by a SHA-256 of the
+/// credential (the clear secret is never kept as a key), so a million rows under one
+/// key cost one lookup. A cached grant stays valid for the rest of the run even if the
+/// key expires meanwhile, as a request that started before expiry would.
+///
+/// ```swift
+/// let authorizer = Authorizer(store: PostgresCredentialStore(connection: maintenance),
+///                             fallbacks: .init(file: file, environment: env))
+/// let account = try authorizer.account(for: row.account)
+/// switch try authorizer.authorize(row, account: account) {
+/// case .granted(let principal): … resolve users, then authorizer.checkUser(…)
+/// case .denied(let denial): report denial.diagnostic(for: row) as 401
+/// }
+/// ```
+///
+/// Not `Sendable`: it owns a store (usually on a connection) and a mutable cache.
+public final class Authorizer {
+    /// Credentials used when a row has none of its own.
+    public struct Fallbacks: Sendable {
+        public var file: CredentialsFile?
+        /// `MFA_BATCH_API_KEY`, nil when unset or empty.
+        public var environmentAPIKey: String?
+
+        public init(file: CredentialsFile? = nil, environmentAPIKey: String? = nil) {
+            self.file = file
+            self.environmentAPIKey = environmentAPIKey?.isEmpty == true ? nil : environmentAPIKey
+        }
+
+        /// Takes `MFA_BATCH_API_KEY` from `environment`.
+        public init(file: CredentialsFile?, environment: [String: String]) {
+            self.init(file: file, environmentAPIKey: environment[Authorizer.environmentVariable])
+        }
+    }
+
+    public static let environmentVariable = "MFA_BATCH_API_KEY"
+
+    private let store: any CredentialStore
+    private let fallbacks: Fallbacks
+    private let now: () -> Date
+    private let apiKeys = APIKeyVerifier()
+    private let tokens: JWTVerifier
+
+    private struct CacheKey: Hashable {
+        /// SHA-256 of the credential's kind and value.
+        var credential: [UInt8]
+        var account: UUID
+    }
+    private var decisions: [CacheKey: AuthDecision] = [:]
+    private var accounts: [AccountRef: StoredAccount?] = [:]
+
+    /// - Parameter now: the clock, injectable so tests control expiry.
+    public init(store: any CredentialStore, fallbacks: Fallbacks = Fallbacks(), leeway: TimeInterval = 60,
+                now: @escaping () -> Date = { Date() }) {
+        self.store = store
+        self.fallbacks = fallbacks
+        self.now = now
+        self.tokens = JWTVerifier(leeway: leeway)
+    }
+
+    /// The account a row names, looked up once per reference per run; nil when it
+    /// does not exist (which `authorize` turns into a 401, never a 400).
+    public func account(for ref: AccountRef) throws -> StoredAccount? {
+        if let cached = accounts[ref] { return cached }
+        let found = try store.account(ref)
+        accounts[ref] = found
+        return found
+    }
+
+    /// The credential that applies to `row`, first found wins (nil: none at all).
+    public func credential(for row: CheckedRow, account: StoredAccount?) -> Credential? {
+        row.credential
+            ?? fallbacks.file?.credential(for: row.account, account: account)
+            ?? fallbacks.environmentAPIKey.map(Credential.apiKey)
+    }
+
+    /// The decision for `row` on its resolved `account` (nil when it does not exist).
+    /// Throws only store (database) failures.
+    public func authorize(_ row: CheckedRow, account: StoredAccount?) throws -> AuthDecision {
+        guard let credential = credential(for: row, account: account) else { return .denied(.missingCredentials) }
+        // Unknown account: nothing from the database, only what the row wrote.
+        guard let account else { return .denied(.unknownAccount(asWritten: row.account.description)) }
+        let key = CacheKey(credential: Self.digest(credential), account: account.id)
+        if let cached = decisions[key] { return cached }
+        let decision: AuthDecision
+        switch credential {
+        case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
+        case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
+        }
+        decisions[key] = decision
+        return decision
+    }
+
+    /// The user restriction of a token without `mfa:admin`, applied after user
+    /// resolution: it may change only its `sub` user and never target `*`.
+    /// `resolvedUserID` is nil when the row's user was not found; for a restricted
+    /// principal that is a 401 too (it is certainly not its own user), so a user
+    /// token learns nothing about which other users exist. Nil result: allowed.
+    public func checkUser(principal: Principal, row: CheckedRow, resolvedUserID: UUID?) -> AuthDenial? {
+        guard let own = principal.restrictedToUser else { return nil }
+        if case .all = row.user { return .tokenCannotTargetAll }
+        if case .id(let named) = row.user, named != own { return .tokenOtherUser }
+        return resolvedUserID == own ? nil : .tokenOtherUser
+    }
+
+    /// Number of cached (credential, account) decisions (for tests and stats).
+    public var cachedDecisionCount: Int { decisions.count }
+
+    private static func digest(_ credential: Credential) -> [UInt8] {
+        switch credential {
+        case .apiKey(let secret): return Crypto.sha256(Array(("api_key:" + secret).utf8))
+        case .bearer(let token): return Crypto.sha256(Array(("bearer:" + token).utf8))
+        }
+    }
+}
