@@ -1,0 +1,64 @@
+/// A sliding window over a `ByteSource`: `base[start..<end]` are the bytes read but
+/// not yet consumed.
+///
+/// Readers parse a whole row from `start`; when the row runs past `end` they call
+/// `fill()` and parse it again from the same `start`. Re-parsing only the row that
+/// straddles a chunk boundary is simpler than a resumable state machine and costs
+/// nothing measurable. Memory is bounded: the window grows only to hold one row, up
+/// to `ManifestLimits.maxRowBytes` plus a chunk.
+final class InputWindow {
+    private(set) var base: UnsafeMutablePointer<UInt8>
+    private(set) var capacity: Int
+    var start = 0
+    private(set) var end = 0
+    /// True once the source reported end of input.
+    private(set) var atEOF = false
+    /// 0-based offset in the whole input of `base[0]` (so of `start` is `consumedBefore + start`).
+    private(set) var offsetOfBase = 0
+    private let source: ByteSource
+
+    init(source: ByteSource) {
+        self.source = source
+        capacity = ManifestLimits.chunkBytes
+        base = .allocate(capacity: capacity)
+    }
+
+    deinit {
+        base.deallocate()
+        source.close()
+    }
+
+    /// Bytes available from `start`.
+    var available: Int { end - start }
+
+    /// Moves the unconsumed bytes to the front, grows the buffer if a single row
+    /// already fills it, and reads more. Returns false at end of input (nothing new).
+    func fill() throws(ByteSourceError) -> Bool {
+        if atEOF { return false }
+        if start > 0 {
+            let pending = end - start
+            if pending > 0 { base.update(from: base + start, count: pending) }
+            offsetOfBase += start
+            start = 0
+            end = pending
+        }
+        if end == capacity {
+            let grown = capacity * 2
+            let bigger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+            bigger.update(from: base, count: end)
+            base.deallocate()
+            base = bigger
+            capacity = grown
+        }
+        let n = try source.read(into: base + end, capacity: capacity - end)
+        if n == 0 {
+            atEOF = true
+            return false
+        }
+        end += n
+        return true
+    }
+}
+
+@available(*, unavailable)
+extension InputWindow: Sendable {}
