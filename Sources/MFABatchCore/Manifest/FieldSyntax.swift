@@ -1,0 +1,105 @@
+import Foundation
+
+/// The lexical rules of row values (section 2 of PRODUCT.md), on UTF-8 bytes so the
+/// validator stays cheap per row.
+enum FieldSyntax {
+    /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits in either case.
+    static func uuid(_ text: String) -> UUID? {
+        var text = text
+        return text.withUTF8 { bytes -> UUID? in
+            guard bytes.count == 36 else { return nil }
+            var raw = [UInt8](repeating: 0, count: 16)
+            var out = 0, i = 0
+            while i < 36 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard bytes[i] == UInt8(ascii: "-") else { return nil }
+                    i += 1
+                    continue
+                }
+                guard let high = hexValue(bytes[i]), let low = hexValue(bytes[i + 1]) else { return nil }
+                raw[out] = high << 4 | low
+                out += 1
+                i += 2
+            }
+            return UUID(uuid: (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
+                               raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
+        }
+    }
+
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    /// 1–63 of `a-z`, `0-9`, `-`, starting with a letter or digit.
+    static func isSlug(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard (1...63).contains(utf8.count), let first = utf8.first, first != UInt8(ascii: "-") else { return false }
+        return utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }
+    }
+
+    /// A plausible address: one `@`, a non-empty local part, a dotted domain without
+    /// empty labels, no blanks, controls or the characters that never occur in an
+    /// address a user can sign up with. Lower-cased (emails are case-insensitive here).
+    static func email(_ text: String) -> String? {
+        let utf8 = text.utf8
+        guard utf8.count <= 254, let at = utf8.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+        let local = utf8[..<at], domain = utf8[utf8.index(after: at)...]
+        guard !local.isEmpty, local.count <= 64, !domain.isEmpty else { return nil }
+        let forbidden: Set<UInt8> = Set("@<>()[]\\,;:\"".utf8)
+        var hasUpper = false
+        for b in local where b <= 0x20 || b == 0x7F || forbidden.contains(b) {
+            return nil
+        }
+        for b in domain where b <= 0x20 || b == 0x7F || forbidden.contains(b) { return nil }
+        let labels = domain.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard labels.count >= 2, labels.allSatisfy({ !$0.isEmpty }) else { return nil }
+        for b in utf8 where b >= 0x41 && b <= 0x5A { hasUpper = true; break }
+        let nonASCII = utf8.contains { $0 >= 0x80 }
+        if nonASCII { return text.lowercased() }
+        return hasUpper ? String(decoding: utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self) : text
+    }
+
+    /// `true` / `false`, ASCII case-insensitive (CSV cells, already trimmed).
+    static func csvBool(_ text: String) -> Bool? {
+        let utf8 = text.utf8
+        func matches(_ word: StaticString) -> Bool {
+            guard utf8.count == word.utf8CodeUnitCount else { return false }
+            var p = word.utf8Start
+            for b in utf8 {
+                guard b | 0x20 == p.pointee else { return false }
+                p += 1
+            }
+            return true
+        }
+        if matches("true") { return true }
+        if matches("false") { return false }
+        return nil
+    }
+
+    /// The JWT of `Bearer <JWT>`: scheme case-insensitive (RFC 7235), then blanks,
+    /// then three base64url segments (the signature may be empty, so that an
+    /// `alg: none` token reaches the credential check and is refused there as 401).
+    static func bearerToken(_ text: String) -> String? {
+        let utf8 = text.utf8
+        guard utf8.count > 7 else { return nil }
+        let scheme = utf8.prefix(6)
+        guard String(decoding: scheme, as: UTF8.self).lowercased() == "bearer" else { return nil }
+        let rest = utf8.dropFirst(6)
+        guard let first = rest.first, first == 0x20 || first == 0x09 else { return nil }
+        let token = rest.drop { $0 == 0x20 || $0 == 0x09 }
+        let segments = token.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard segments.count == 3, !segments[0].isEmpty, !segments[1].isEmpty else { return nil }
+        for b in token where !isBase64URL(b) && b != UInt8(ascii: ".") { return nil }
+        return String(decoding: token, as: UTF8.self)
+    }
+
+    private static func isBase64URL(_ b: UInt8) -> Bool {
+        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
+            || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
+    }
+}
