@@ -91,8 +91,9 @@ public struct CredentialsFile: Sendable {
     /// `Bearer ` scheme (as an `Authorization` header would carry it).
     private static func stripBearer(_ value: String) -> String? {
         let trimmed = value.trimmingCharacters(in: .whitespaces)
-        if trimmed.lowercased().hasPrefix("bearer ") {
-            return String(trimmed.dropFirst("bearer ".count)).trimmingCharacters(in: .whitespaces)
+        let scheme = trimmed.prefix(7).lowercased()
+        if scheme == "bearer" || scheme == "bearer " {
+            return String(trimmed.dropFirst(scheme.count)).trimmingCharacters(in: .whitespaces)
         }
         return trimmed
     }
