@@ -34,7 +34,9 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Postgres"], path: "Tests/TestSupport"),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "TestSupport"]),
         .testTarget(name: "CryptoTests", dependencies: ["Crypto"]),
-        .testTarget(name: "MFABatchCoreTests", dependencies: ["MFABatchCore", "Postgres", "TestSupport"]),
+        .testTarget(
+            name: "MFABatchCoreTests", dependencies: ["MFABatchCore", "Postgres", "TestSupport"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,6 +6,7 @@ import Postgres
 nonisolated var commands: [any Command.Type] {
     [
         MigrateCommand.self,
+        ValidateCommand.self,
         KeysCreateCommand.self,
         KeysListCommand.self,
         KeysRevokeCommand.self,
@@ -51,6 +52,9 @@ nonisolated func runMain(_ argv: [String]) -> Int32 {
         let hint = error.exitCode == .usage ? "\n(see `mfa-batch \(command.words.joined(separator: " ")) --help`)" : ""
         console.err("mfa-batch: error: \(error.message)\(hint)")
         return error.exitCode.rawValue
+    } catch let error as ManifestError {
+        console.err("mfa-batch: error: \(error)")
+        return ExitCode.usage.rawValue
     } catch let error as Migrator.Failure {
         console.err("mfa-batch: error: \(error)")
         return ExitCode.database.rawValue

@@ -31,3 +31,18 @@ import Testing
         #expect(a != b)
     }
 }
+
+@Suite struct SHA256StreamTests {
+    @Test func incrementalDigestEqualsOneShot() {
+        let message = Array((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let stream = SHA256Stream()
+        var offset = 0
+        for size in [1, 63, 64, 65, 4096, 100_000] where offset < message.count {
+            let end = min(message.count, offset + size)
+            stream.update(Array(message[offset..<end]))
+            offset = end
+        }
+        #expect(offset == message.count)
+        #expect(stream.finish() == Crypto.sha256(message))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+
+/// `mfa-batch validate`: every row through the schema check, no database.
+/// Streams: one row in memory at a time.
+public enum OfflineValidation {
+    /// Reads `input`, writes one outcome per row (`valid` / `invalid`) to `outputs`.
+    public static func run(input: ManifestInput, reader: any ManifestReader, schema: SettingsSchema,
+                           outputs: RunOutputs, run: RunInfo) throws -> RunInfo {
+        let validator = RowValidator(schema: schema, format: reader.format)
+        try outputs.begin(run: run)
+        while let raw = try reader.next() {
+            let outcome: RowOutcome
+            switch validator.check(raw) {
+            case .success(let row):
+                outcome = RowOutcome(row: row.row, line: row.line, account: raw.text("account"), user: raw.text("user"),
+                                     status: .valid, comment: row.comment)
+            case .failure(let diagnostic):
+                outcome = RowOutcome(diagnostic, raw: raw)
+            }
+            try outputs.write(outcome, raw: outputs.wantsRawRows ? raw : nil)
+        }
+        var finished = run
+        finished.finishedAt = Date()
+        try outputs.finish(run: finished, tenants: [])
+        return finished
+    }
+}
+
+extension RawRow {
+    /// A field as the report's `account` / `user` / `comment` columns show it: the
+    /// text as written (other JSON values as JSON writes them), "" when absent.
+    public func text(_ name: String) -> String {
+        switch value(name) {
+        case .string(let text)?: return text
+        case .bool(let value)?: return value ? "true" : "false"
+        case .number(let text)?: return text
+        case .null?: return "null"
+        case .array?: return "[…]"
+        case .object?: return "{…}"
+        case nil: return ""
+        }
+    }
+
+    /// The comment, when the row has a non-empty textual one (an empty CSV cell is "not set").
+    public var commentText: String? {
+        if case .string(let text)? = value("comment"), !text.isEmpty { return text }
+        return nil
+    }
+}
+
+extension RowOutcome {
+    /// The `invalid` outcome of a row that failed the schema check.
+    public init(_ diagnostic: RowDiagnostic, raw: RawRow) {
+        self.init(row: diagnostic.row, line: diagnostic.line, account: raw.text("account"), user: raw.text("user"),
+                  status: .invalid, error: diagnostic.message, comment: raw.commentText, reason: diagnostic.reason)
+    }
+}
