@@ -34,6 +34,11 @@ public final class JSONReportWriter: ReportWriter {
         try self.init(output: ReportOutput(argument: path))
     }
 
+    /// Encoded bytes held in memory right now (bounded by the flush threshold).
+    var bufferedByteCount: Int { buffer.count }
+    /// Encoded row bytes already moved to the spool file.
+    var spooledByteCount: Int { spool.size }
+
     public func begin(run: RunInfo) throws {
         try state.begin()
     }
