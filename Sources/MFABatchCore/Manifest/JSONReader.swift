@@ -92,7 +92,7 @@ public final class JSONReader: ManifestReader {
             }
             guard let key, key == "changes" else {
                 throw ManifestError(file: stepper.fileName, line: line, value: key,
-                                    message: key.map { "unexpected top-level key \"\($0)\": " } ?? "empty object: "
+                                    message: (key.map { "unexpected top-level key \"\($0)\": " } ?? "empty object: ")
                                         + "a manifest object must be {\"changes\": [ … ]}")
             }
             guard let open = try stepper.skipWhitespace(), open == UInt8(ascii: "[") else {
