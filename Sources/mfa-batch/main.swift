@@ -7,6 +7,7 @@ nonisolated var commands: [any Command.Type] {
     [
         MigrateCommand.self,
         ValidateCommand.self,
+        ApplyCommand.self,
         KeysCreateCommand.self,
         KeysListCommand.self,
         KeysRevokeCommand.self,
@@ -55,6 +56,9 @@ nonisolated func runMain(_ argv: [String]) -> Int32 {
     } catch let error as ManifestError {
         console.err("mfa-batch: error: \(error)")
         return ExitCode.usage.rawValue
+    } catch let error as EngineError {
+        console.err("mfa-batch: error: \(error)")
+        return ExitCode.database.rawValue
     } catch let error as Migrator.Failure {
         console.err("mfa-batch: error: \(error)")
         return ExitCode.database.rawValue

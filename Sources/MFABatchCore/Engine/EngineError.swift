@@ -1,0 +1,22 @@
+import Postgres
+
+/// Failures that stop a run before or while applying (exit 3 unless noted).
+public enum EngineError: Error, CustomStringConvertible {
+    /// The spec names a setting that cannot be a column name.
+    case unsupportedSetting(String)
+    /// The spec names settings the `users` table has no column for.
+    case missingColumns([String])
+    /// The database went away mid-run; `committed` tenants had already committed.
+    case connectionLost(PostgresError, committed: [String])
+
+    public var description: String {
+        switch self {
+        case .unsupportedSetting(let name):
+            return "the API spec's setting '\(name)' is not a plain column name (a-z, 0-9, _)"
+        case .missingColumns(let names):
+            return "the users table has no column for the API spec's setting(s) \(names.joined(separator: ", ")); add them with a migration"
+        case .connectionLost(let error, let committed):
+            return "lost the database connection mid-run (\(error.message)); tenants committed before: \(committed.isEmpty ? "none" : committed.joined(separator: ", "))"
+        }
+    }
+}

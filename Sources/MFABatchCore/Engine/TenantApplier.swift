@@ -1,0 +1,93 @@
+import Foundation
+import Postgres
+
+/// Steps 3–5 of a row's checks and the change itself, for one tenant, in one
+/// transaction confined to it by `TenantScope` (RLS context, non-owner role,
+/// advisory lock that serializes runs on the same tenant, lock and statement
+/// time-outs). Serialization failures, deadlocks and lock time-outs are retried
+/// with backoff; other database errors mark the tenant's rows `error`.
+///
+/// Without `partial`, a tenant with any failing row commits nothing to tenant
+/// tables: only the rows' outcomes are recorded, its valid rows `not_applied`.
+struct TenantApplier {
+    let runID: UUID
+    let sql: TenantSQL
+    let dryRun: Bool
+    let partial: Bool
+    var maxAttempts = 5
+
+    struct Tenant: Sendable {
+        var accountID: UUID
+        var slug: String
+    }
+
+    func apply(_ tenant: Tenant, on connection: Connection) throws -> TenantOutcome {
+        var attempt = 1
+        while true {
+            do {
+                return try attemptOnce(tenant, connection)
+            } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts && !error.isConnectionLost {
+                // 50 ms, 100 ms, 200 ms, … with jitter, so that retrying runs spread out.
+                let base = 0.05 * pow(2.0, Double(attempt - 1))
+                Thread.sleep(forTimeInterval: base + Double.random(in: 0...base))
+                attempt += 1
+            } catch let error as PostgresError where !error.isConnectionLost {
+                try markError(tenant, error, connection)
+                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
+                                     rows: try rowCount(tenant, connection), usersChanged: 0)
+            }
+        }
+    }
+
+    private func attemptOnce(_ tenant: Tenant, _ connection: Connection) throws -> TenantOutcome {
+        let ids: [(any PostgresParameter)?] = [runID, tenant.accountID]
+        return try TenantScope.transaction(connection, account: tenant.accountID) { connection in
+            let policy = try connection.query(sql.accountPolicy, ids)
+            let mfaRequired = PostgresText.bool(policy.rows.first?[1]) ?? false
+
+            try connection.query(sql.resolveNamedUsers, ids)
+            try connection.query(sql.confineUserTokens, ids + [AuthDenial.tokenOtherUser.message, AuthDenial.tokenOtherUser.reason])
+            try connection.query(sql.countEveryone, ids)
+            try connection.execute(script: sql.createWorkTables)
+            try connection.query(sql.fillDesired, ids)
+            try connection.execute(script: sql.indexDesired)
+            if mfaRequired { try connection.query(sql.enforcePolicy, ids + [tenant.slug]) }
+            try connection.query(sql.markConflicts, ids)
+
+            let counts = try connection.query(sql.countFailures, ids).rows[0]
+            let failures = Int(counts[0] ?? "0") ?? 0, rows = Int(counts[1] ?? "0") ?? 0
+            if failures > 0 && !partial {
+                try connection.query(sql.markNotApplied, ids)
+                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                     outcome: dryRun ? .dryRun : .rolledBack, rows: rows, usersChanged: 0)
+            }
+
+            try connection.query(sql.fillEffective(lock: !dryRun), ids)
+            if !dryRun {
+                try connection.query(sql.applyChanges, ids)
+                try connection.query(sql.writeAudit, ids)
+            }
+            let changedStatus = dryRun ? RowStatus.wouldChange : RowStatus.changed
+            try connection.query(sql.markChanged, ids + [changedStatus.rawValue])
+            try connection.query(sql.markUnchanged, ids)
+            let usersChanged = Int(try connection.query(sql.countUsersChanged).scalar ?? "0") ?? 0
+            return TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                 outcome: dryRun ? .dryRun : .committed, rows: rows, usersChanged: usersChanged)
+        }
+    }
+
+    /// After the tenant's transaction failed for good: its undecided rows become
+    /// `error`, with the SQLSTATE and message.
+    private func markError(_ tenant: Tenant, _ error: PostgresError, _ connection: Connection) throws {
+        let text = "database error" + (error.sqlState.map { " \($0)" } ?? "") + ": " + error.message
+        try connection.query("""
+            UPDATE run_rows SET status = 'error', error = $3, reason = 'database error'
+            WHERE run_id = $1 AND account_id = $2 AND status IS NULL
+            """, [runID, tenant.accountID, text])
+    }
+
+    private func rowCount(_ tenant: Tenant, _ connection: Connection) throws -> Int {
+        Int(try connection.query("SELECT count(*) FROM run_rows WHERE run_id = $1 AND account_id = $2",
+                                 [runID, tenant.accountID]).scalar ?? "0") ?? 0
+    }
+}

@@ -1,0 +1,211 @@
+/// The statements of one tenant's transaction, built once per run for the
+/// settings of the API spec (a new boolean property in the spec is a new column
+/// here, with no code change). Every statement takes `$1` = run id and
+/// `$2` = account id, and is set-based over `run_rows`: no statement per row.
+///
+/// Row-level security confines all of them to the tenant (see `TenantScope`), so a
+/// `run_rows` entry that points at another tenant's user simply matches nothing.
+struct TenantSQL {
+    /// Setting names, in spec order; checked to be plain identifiers.
+    let settings: [String]
+
+    init(settings: [String]) throws {
+        for name in settings where !TenantSQL.isPlainIdentifier(name) {
+            throw EngineError.unsupportedSetting(name)
+        }
+        self.settings = settings
+    }
+
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (0x61...0x7A).contains(first) || first == 0x5F, name.utf8.count <= 63 else {
+            return false
+        }
+        return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+    }
+
+    /// A user's settings as one JSON object, e.g. `{"totp_enabled": true, …}`.
+    func state(_ alias: String) -> String {
+        "jsonb_build_object(" + settings.map { "'\($0)', \(alias).\"\($0)\"" }.joined(separator: ", ") + ")"
+    }
+
+    /// Step 3 (resolution) for rows naming one user: found and not deleted, or 400.
+    let resolveNamedUsers = """
+        UPDATE run_rows r
+        SET resolved_user = CASE WHEN m.deleted_at IS NULL THEN m.id END,
+            users_matched = CASE WHEN m.id IS NOT NULL AND m.deleted_at IS NULL THEN 1 END,
+            status = CASE WHEN m.id IS NULL OR m.deleted_at IS NOT NULL THEN 'invalid' END,
+            reason = CASE WHEN m.id IS NULL THEN 'user not found' WHEN m.deleted_at IS NOT NULL THEN 'user deleted' END,
+            error = CASE WHEN m.id IS NULL THEN format('user: %s not found in account %s', r.user_text, r.account)
+                         WHEN m.deleted_at IS NOT NULL THEN format('user: %s is deleted', r.user_text) END
+        FROM (
+            SELECT q.row_no, coalesce(ui.id, ue.id) AS id,
+                   CASE WHEN ui.id IS NOT NULL THEN ui.deleted_at ELSE ue.deleted_at END AS deleted_at
+            FROM run_rows q
+            LEFT JOIN users ui ON ui.account_id = $2 AND ui.id = q.user_ref_id
+            LEFT JOIN users ue ON ue.account_id = $2 AND lower(ue.email) = q.user_email
+            WHERE q.run_id = $1 AND q.account_id = $2 AND q.status IS NULL AND NOT q.user_all
+        ) m
+        WHERE r.run_id = $1 AND r.row_no = m.row_no
+        """
+
+    /// Step 2, finished after resolution: a token without `mfa:admin` may change only
+    /// its own user. A row it names by email that is someone else — or no one — is a
+    /// 401 either way, so the token learns nothing about other users. `$3` message,
+    /// `$4` reason.
+    let confineUserTokens = """
+        UPDATE run_rows
+        SET status = 'unauthorized', error = $3, reason = $4, users_matched = NULL, resolved_user = NULL
+        WHERE run_id = $1 AND account_id = $2 AND restricted_to IS NOT NULL
+          AND resolved_user IS DISTINCT FROM restricted_to
+          AND (status IS NULL OR (status = 'invalid' AND reason IN ('user not found', 'user deleted')))
+        """
+
+    /// `*` matches every non-deleted user of the account.
+    let countEveryone = """
+        UPDATE run_rows
+        SET users_matched = (SELECT count(*) FROM users WHERE account_id = $2 AND deleted_at IS NULL)
+        WHERE run_id = $1 AND account_id = $2 AND status IS NULL AND user_all
+        """
+
+    /// The desired state: per user and setting, the rows of the highest specificity
+    /// (a named user beats `*`). Transaction-scoped temporary tables only.
+    let createWorkTables = """
+        CREATE TEMP TABLE mfa_desired (row_no integer NOT NULL, user_id uuid NOT NULL, field text NOT NULL,
+                                       value boolean NOT NULL) ON COMMIT DROP;
+        CREATE TEMP TABLE mfa_effective (user_id uuid NOT NULL, field text NOT NULL, value boolean NOT NULL,
+                                         row_no integer NOT NULL) ON COMMIT DROP
+        """
+
+    let fillDesired = """
+        INSERT INTO mfa_desired (row_no, user_id, field, value)
+        SELECT row_no, user_id, field, value FROM (
+            SELECT e.*, max(e.specificity) OVER (PARTITION BY e.user_id, e.field) AS top FROM (
+                SELECT r.row_no, u.id AS user_id, s.key AS field, s.value = 'true'::jsonb AS value, 0 AS specificity
+                FROM run_rows r
+                JOIN users u ON u.account_id = $2 AND u.deleted_at IS NULL
+                CROSS JOIN LATERAL jsonb_each(r.settings) s
+                WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND r.user_all
+                UNION ALL
+                SELECT r.row_no, r.resolved_user, s.key, s.value = 'true'::jsonb, 1
+                FROM run_rows r
+                CROSS JOIN LATERAL jsonb_each(r.settings) s
+                WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND NOT r.user_all
+            ) e
+        ) ranked
+        WHERE specificity = top
+        """
+
+    let indexDesired = "CREATE INDEX ON mfa_desired (user_id, field); ANALYZE mfa_desired"
+
+    /// Step 4 (policy), for accounts with `mfa_required`: rows that would leave a user
+    /// who has a factor now with none. Disagreeing (conflicting) settings count as
+    /// unchanged here; they are step 5's. `$3` is the account as shown.
+    var enforcePolicy: String {
+        """
+        WITH agreed AS (
+            SELECT user_id, field, bool_and(value) AS value FROM mfa_desired
+            GROUP BY user_id, field HAVING bool_and(value) = bool_or(value)
+        ), finals AS (
+            SELECT u.id, u.email, \(state("u")) AS before, \(state("u")) || jsonb_object_agg(a.field, a.value) AS after
+            FROM users u JOIN agreed a ON a.user_id = u.id
+            WHERE u.account_id = $2
+            GROUP BY u.account_id, u.id
+        ), stripped AS (
+            SELECT id, email FROM finals
+            WHERE jsonb_path_exists(before, '$.* ? (@ == true)') AND NOT jsonb_path_exists(after, '$.* ? (@ == true)')
+        ), culprits AS (
+            SELECT d.row_no, min(s.email) AS email, count(DISTINCT s.id) AS users
+            FROM mfa_desired d JOIN stripped s ON s.id = d.user_id
+            WHERE NOT d.value
+            GROUP BY d.row_no
+        )
+        UPDATE run_rows r
+        SET status = 'invalid', reason = 'would leave a user without MFA',
+            error = CASE WHEN c.users = 1
+                THEN format('would leave user %s with no MFA factor, but account %s requires MFA', c.email, $3::text)
+                ELSE format('would leave %s users (e.g. %s) with no MFA factor, but account %s requires MFA', c.users, c.email, $3::text)
+            END
+        FROM culprits c
+        WHERE r.run_id = $1 AND r.row_no = c.row_no AND r.status IS NULL
+        """
+    }
+
+    /// Step 5: rows of the same specificity giving a user's setting different values.
+    let markConflicts = """
+        UPDATE run_rows r
+        SET status = 'invalid', reason = 'conflicting rows',
+            error = format('%s for user %s: conflicts with row %s', c.field, c.email, c.other)
+        FROM (
+            SELECT DISTINCT ON (d.row_no) d.row_no, d.field, o.row_no AS other, u.email
+            FROM mfa_desired d
+            JOIN mfa_desired o ON o.user_id = d.user_id AND o.field = d.field AND o.value <> d.value
+            JOIN users u ON u.account_id = $2 AND u.id = d.user_id
+            ORDER BY d.row_no, o.row_no, d.field
+        ) c
+        WHERE r.run_id = $1 AND r.row_no = c.row_no AND r.status IS NULL
+        """
+
+    /// How many rows of the tenant failed, and how many it has.
+    let countFailures = """
+        SELECT count(*) FILTER (WHERE status IN ('invalid', 'unauthorized')), count(*)
+        FROM run_rows WHERE run_id = $1 AND account_id = $2
+        """
+
+    let markNotApplied = """
+        UPDATE run_rows SET status = 'not_applied' WHERE run_id = $1 AND account_id = $2 AND status IS NULL
+        """
+
+    /// What actually changes: settings whose deciding rows all passed and agree, and
+    /// that differ from the user's current value; credited to the first deciding row.
+    /// With `lock`, the users are locked first (FOR UPDATE re-reads the latest version,
+    /// so the audit's `before` is the value really replaced).
+    func fillEffective(lock: Bool) -> String {
+        """
+        INSERT INTO mfa_effective (user_id, field, value, row_no)
+        SELECT c.user_id, c.field, c.value, c.row_no
+        FROM (
+            SELECT d.user_id, d.field, bool_and(d.value) AS value, min(d.row_no) AS row_no
+            FROM mfa_desired d JOIN run_rows r ON r.run_id = $1 AND r.row_no = d.row_no
+            GROUP BY d.user_id, d.field
+            HAVING bool_and(d.value) = bool_or(d.value) AND bool_and(r.status IS NULL)
+        ) c
+        JOIN users u ON u.account_id = $2 AND u.id = c.user_id
+        WHERE (\(state("u")) ->> c.field)::boolean IS DISTINCT FROM c.value
+        \(lock ? "FOR UPDATE OF u" : "")
+        """
+    }
+
+    var applyChanges: String {
+        """
+        UPDATE users u
+        SET \(settings.map { "\"\($0)\" = coalesce((p.changes ->> '\($0)')::boolean, u.\"\($0)\")" }.joined(separator: ", "))
+        FROM (SELECT user_id, jsonb_object_agg(field, value) AS changes FROM mfa_effective GROUP BY user_id) p
+        WHERE u.account_id = $2 AND u.id = p.user_id AND $1::uuid IS NOT NULL
+        """
+    }
+
+    /// One audit row per user and deciding manifest row, with the credential's id.
+    let writeAudit = """
+        INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after)
+        SELECT $2, $1, e.user_id, e.row_no, coalesce(r.principal, 'unknown'),
+               jsonb_object_agg(e.field, NOT e.value), jsonb_object_agg(e.field, e.value)
+        FROM mfa_effective e JOIN run_rows r ON r.run_id = $1 AND r.row_no = e.row_no
+        GROUP BY e.user_id, e.row_no, r.principal
+        """
+
+    /// Final statuses of the rows that passed: `$3` is `changed` or `would_change`.
+    let markChanged = """
+        UPDATE run_rows r SET users_changed = x.n, status = $3
+        FROM (SELECT row_no, count(DISTINCT user_id) AS n FROM mfa_effective GROUP BY row_no) x
+        WHERE r.run_id = $1 AND r.row_no = x.row_no AND r.account_id = $2 AND r.status IS NULL
+        """
+
+    let markUnchanged = """
+        UPDATE run_rows SET users_changed = 0, status = 'unchanged'
+        WHERE run_id = $1 AND account_id = $2 AND status IS NULL
+        """
+
+    let countUsersChanged = "SELECT count(DISTINCT user_id) FROM mfa_effective"
+
+    let accountPolicy = "SELECT slug, mfa_required FROM accounts WHERE id = $2 AND $1::uuid IS NOT NULL"
+}
