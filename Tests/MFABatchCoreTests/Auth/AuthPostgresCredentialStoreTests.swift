@@ -140,21 +140,27 @@ struct AuthPostgresCredentialStoreTests {
         }
     }
 
-    @Test func lookupsSeeEveryTenantThroughRowLevelSecurityAsANonSuperuserOwner() throws {
+    /// The store relies on its connection's role: the maintenance policies of 0003
+    /// let the migrating role read every tenant while no tenant is set; any other
+    /// role sees nothing, so a misconfigured connection yields "unknown", never
+    /// another tenant's data.
+    @Test func rowLevelSecurityHidesKeysFromOtherRoles() throws {
         try withSchema { connection throws in
-            // The schema's owner role (here: a non-superuser that ran the migrations
-            // would be the normal case) reads all tenants while no tenant is set.
             let key = APIKeyFormat.generate().key
             _ = try insertKey(connection, account: globex, key: key)
-            try connection.query("CREATE ROLE mfa_auth_probe NOLOGIN")
-            defer { _ = try? connection.query("DROP OWNED BY mfa_auth_probe"); _ = try? connection.query("DROP ROLE mfa_auth_probe") }
-            try connection.query("GRANT SELECT ON accounts, api_keys, jwt_keys TO mfa_auth_probe")
-            try connection.query("SET ROLE mfa_auth_probe")
+            let role = "mfa_auth_probe_" + UUID().uuidString.prefix(8).lowercased()
+            try connection.query("CREATE ROLE " + connection.escapeIdentifier(role) + " NOLOGIN")
+            defer {
+                _ = try? connection.query("RESET ROLE")
+                _ = try? connection.query("DROP OWNED BY " + ((try? connection.escapeIdentifier(role)) ?? role))
+                _ = try? connection.query("DROP ROLE " + ((try? connection.escapeIdentifier(role)) ?? role))
+            }
+            try connection.query("GRANT SELECT ON accounts, api_keys, jwt_keys TO " + connection.escapeIdentifier(role))
             let store = PostgresCredentialStore(connection: connection)
-            // Not the policy's role and no tenant: RLS hides everything from it.
-            #expect(try store.apiKeys(hash: APIKeyFormat.hash(of: key)).isEmpty)
-            try connection.query("RESET ROLE")
             #expect(try store.apiKeys(hash: APIKeyFormat.hash(of: key)).count == 1)
+            try connection.query("SET ROLE " + connection.escapeIdentifier(role))
+            #expect(try store.apiKeys(hash: APIKeyFormat.hash(of: key)).isEmpty)
+            #expect(try store.account(.slug("globex")) == nil)
         }
     }
 }
