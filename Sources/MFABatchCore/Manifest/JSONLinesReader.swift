@@ -33,7 +33,7 @@ public final class JSONLinesReader: ManifestReader {
         while true {
             guard let b = try stepper.skipWhitespace(lineBreaks: false) else {
                 if rowNumber == 0 && !stepper.sawContent {
-                    throw stepper.error("empty file: expected one row object a line", line: nil)
+                    throw ManifestError(file: stepper.fileName, line: nil, message: "empty file: expected one row object a line")
                 }
                 return nil
             }

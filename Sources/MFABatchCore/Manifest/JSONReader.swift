@@ -72,7 +72,7 @@ public final class JSONReader: ManifestReader {
     /// The opening `[` or `{"changes": [`.
     private func start() throws(ManifestError) {
         guard let b = try stepper.skipWhitespace() else {
-            throw stepper.error("empty file: expected an array of row objects", line: nil)
+            throw ManifestError(file: stepper.fileName, line: nil, message: "empty file: expected an array of row objects")
         }
         switch b {
         case UInt8(ascii: "["):
