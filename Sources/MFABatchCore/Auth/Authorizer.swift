@@ -98,16 +98,21 @@ public final class Authorizer {
         return decision
     }
 
-    /// The user restriction of a token without `mfa:admin`, applied after user
-    /// resolution: it may change only its `sub` user and never target `*`.
-    /// `resolvedUserID` is nil when the row's user was not found; for a restricted
-    /// principal that is a 401 too (it is certainly not its own user), so a user
-    /// token learns nothing about which other users exist. Nil result: allowed.
+    /// The user restriction of a token without `mfa:admin`: it may change only its
+    /// `sub` user and never target `*`. Nil result: allowed.
+    ///
+    /// Call it after user resolution, and let a denial here win over a resolution
+    /// failure (pass `resolvedUserID: nil` when the user was not found): a row naming
+    /// another user by email is then a 401 whether or not that email exists, so a user
+    /// token learns nothing about other users. A row naming the token's own id is
+    /// allowed here and left to resolution (its own user may be deleted: a 400).
     public func checkUser(principal: Principal, row: CheckedRow, resolvedUserID: UUID?) -> AuthDenial? {
         guard let own = principal.restrictedToUser else { return nil }
-        if case .all = row.user { return .tokenCannotTargetAll }
-        if case .id(let named) = row.user, named != own { return .tokenOtherUser }
-        return resolvedUserID == own ? nil : .tokenOtherUser
+        switch row.user {
+        case .all: return .tokenCannotTargetAll
+        case .id(let named): return named == own ? nil : .tokenOtherUser
+        case .email: return resolvedUserID == own ? nil : .tokenOtherUser
+        }
     }
 
     /// Number of cached (credential, account) decisions (for tests and stats).

@@ -48,8 +48,29 @@ struct AuthGrantedCredentialTests {
         let principal = try #require(try authorizer.authorize(row, account: F.accountA).principal)
         #expect(authorizer.checkUser(principal: principal, row: row, resolvedUserID: F.userA1) == nil)
         #expect(authorizer.checkUser(principal: principal, row: row, resolvedUserID: F.userA2) == .tokenOtherUser)
-        // A user that does not exist is a 401 for a user token, not a 400.
+        // An email that does not exist is a 401 for a user token, not a 400.
         #expect(authorizer.checkUser(principal: principal, row: row, resolvedUserID: nil) == .tokenOtherUser)
+    }
+
+    @Test func userTokenOnItsOwnIDIsLeftToResolution() throws {
+        let authorizer = Authorizer(store: F.store(), now: { F.now })
+        let own = F.row(user: .id(F.userA1), credential: .bearer(F.validToken(scope: "mfa:write")))
+        let principal = try #require(try authorizer.authorize(own, account: F.accountA).principal)
+        #expect(authorizer.checkUser(principal: principal, row: own, resolvedUserID: nil) == nil)
+        let other = F.row(user: .id(F.userA2), credential: own.credential)
+        #expect(authorizer.checkUser(principal: principal, row: other, resolvedUserID: nil) == .tokenOtherUser)
+        #expect(authorizer.checkUser(principal: principal, row: other, resolvedUserID: F.userA2) == .tokenOtherUser)
+    }
+
+    @Test func adminTokenAndAPIKeysAreUnrestricted() throws {
+        let authorizer = Authorizer(store: F.store(), now: { F.now })
+        for credential in [Credential.bearer(F.validToken()), .apiKey(F.keyAWrite)] {
+            let row = F.row(user: .email("x@acme.com"), credential: credential)
+            let principal = try #require(try authorizer.authorize(row, account: F.accountA).principal)
+            #expect(authorizer.checkUser(principal: principal, row: row, resolvedUserID: nil) == nil)
+            #expect(authorizer.checkUser(principal: principal, row: F.row(user: .all, credential: credential),
+                                         resolvedUserID: nil) == nil)
+        }
     }
 
     @Test func accountNamedByIDAndAcctInUpperCase() throws {

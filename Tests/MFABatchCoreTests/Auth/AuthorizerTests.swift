@@ -72,6 +72,14 @@ struct AuthorizerTests {
         #expect(store.totalLookups == 2)
     }
 
+    @Test func unknownAccountIsLookedUpOncePerReference() throws {
+        let store = F.store()
+        let authorizer = Authorizer(store: store, now: { F.now })
+        for _ in 1...1_000 { #expect(try authorizer.account(for: .slug("nope-co")) == nil) }
+        #expect(try authorizer.account(for: .id(F.accountA.id)) == F.accountA)
+        #expect(store.accountLookups == 2)
+    }
+
     @Test func tenThousandRowsUnderOneTokenCostOneLookup() throws {
         let store = F.store()
         let authorizer = Authorizer(store: store, now: { F.now })
