@@ -49,13 +49,13 @@ struct TenantSQL {
         """
 
     /// Step 2, finished after resolution: a token without `mfa:admin` may change only
-    /// its own user. A row it names by email that is someone else — or no one — is a
+    /// its own user (`*` and other ids were refused while staging). A row it names by email that is someone else — or no one — is a
     /// 401 either way, so the token learns nothing about other users. `$3` message,
     /// `$4` reason.
     let confineUserTokens = """
         UPDATE run_rows
         SET status = 'unauthorized', error = $3, reason = $4, users_matched = NULL, resolved_user = NULL
-        WHERE run_id = $1 AND account_id = $2 AND restricted_to IS NOT NULL
+        WHERE run_id = $1 AND account_id = $2 AND restricted_to IS NOT NULL AND user_email IS NOT NULL
           AND resolved_user IS DISTINCT FROM restricted_to
           AND (status IS NULL OR (status = 'invalid' AND reason IN ('user not found', 'user deleted')))
         """
