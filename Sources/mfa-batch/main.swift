@@ -8,6 +8,8 @@ nonisolated var commands: [any Command.Type] {
         MigrateCommand.self,
         ValidateCommand.self,
         ApplyCommand.self,
+        RunsCommand.self,
+        RunsShowCommand.self,
         KeysCreateCommand.self,
         KeysListCommand.self,
         KeysRevokeCommand.self,

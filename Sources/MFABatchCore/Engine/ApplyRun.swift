@@ -37,31 +37,71 @@ public struct ApplyRun {
         public var run: RunInfo
         public var summary: ReportSummary
         public var tenants: [TenantOutcome]
+        /// SIGINT / SIGTERM stopped the run between tenants.
+        public var interruptedBy: Int32?
+        /// The database went away mid-run (exit 3); the report says what committed.
+        public var databaseLost: PostgresError?
+
+        public var exitCode: ExitCode {
+            if databaseLost != nil { return .database }
+            if interruptedBy == 2 { return .interruptedByINT }
+            if interruptedBy != nil { return .interruptedByTERM }
+            return ExitCode.forFinishedRun(summary)
+        }
     }
 
-    /// Runs it. `outputs` receives every row in manifest order and is finished here.
-    public func run(input: ManifestInput, outputs: RunOutputs) throws -> Result {
+    /// Runs it. `outputs` receives every row in manifest order and is finished here,
+    /// also when the run is interrupted or loses its database mid-run.
+    public func run(input: ManifestInput, outputs: RunOutputs, interruption: Interruption = Interruption()) throws -> Result {
         let sql = try TenantSQL(settings: schema.settings)
-        let main = try Connection(settings: settings)
+        var main = try Connection(settings: settings)
         defer { main.close() }
         try checkColumns(main)
 
         var run = RunInfo(id: UUID(), job: options.job, mode: options.mode, manifest: input.displayName,
-                          manifestSHA256: input.sha256, startedAt: Date(), finishedAt: nil, partial: options.partial)
-        try RunRecord.start(main, run: run)
+                          manifestSHA256: input.sha256, startedAt: Date.nowMilliseconds(), finishedAt: nil,
+                          partial: options.partial)
         let runID = run.id!
+        let lock = try RunLock(settings: settings, runID: runID, job: options.job)
+        defer { lock.release() }
+        try RunLock.markDeadRuns(main)
+        try RunRecord.start(main, run: run)
 
         // Stage on a second connection while the first answers the authorizer.
         let lookups = try Connection(settings: settings)
         defer { lookups.close() }
         let authorizer = Authorizer(store: PostgresCredentialStore(connection: lookups), fallbacks: options.fallbacks)
-        let reader = try input.open(schema: schema)
-        _ = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(reader, into: main)
+        _ = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
 
         let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial)
         var tenants: [TenantOutcome] = []
+        var lost: PostgresError?
         for tenant in try tenantsInOrder(main, runID) {
-            tenants.append(try applier.apply(tenant, on: main))
+            if interruption.requested != nil || lost != nil {
+                tenants.append(TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                             outcome: .rolledBack, rows: tenant.rows, usersChanged: 0))
+                continue
+            }
+            do {
+                tenants.append(try applier.apply(tenant, on: main))
+            } catch let error as PostgresError where error.isConnectionLost {
+                lost = error
+                tenants.append(TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                             outcome: .rolledBack, rows: tenant.rows, usersChanged: 0))
+            }
+        }
+
+        if let lost {
+            // The server may be back (a restart): report from it; else from what we know.
+            guard let reconnected = Reconnect.attempt(settings) else {
+                try FallbackReport.write(input: input, schema: schema, run: &run, tenants: tenants, outputs: outputs)
+                return Result(run: run, summary: outputs.summary, tenants: tenants, interruptedBy: nil, databaseLost: lost)
+            }
+            main.close()
+            main = reconnected
+            try markUndecided(main, runID, error: "not applied: the database connection was lost before this tenant committed")
+        } else if let signal = interruption.requested {
+            try markUndecided(main, runID, error: "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started")
         }
 
         try outputs.begin(run: run)
@@ -75,12 +115,22 @@ public struct ApplyRun {
             }
             try outputs.write(outcome, raw: raw)
         }
-        run.finishedAt = Date()
+        run.finishedAt = Date.nowMilliseconds()
         try outputs.finish(run: run, tenants: tenants)
         let summary = outputs.summary
-        try RunRecord.finish(main, run: run, outcome: summary.allSucceeded ? "succeeded" : "rows_failed",
-                             summary: summary, tenants: tenants)
-        return Result(run: run, summary: summary, tenants: tenants)
+        let outcome = lost != nil ? "database_error" : interruption.requested != nil ? "interrupted"
+            : summary.allSucceeded ? "succeeded" : "rows_failed"
+        try RunRecord.finish(main, run: run, outcome: outcome, summary: summary, tenants: tenants)
+        return Result(run: run, summary: summary, tenants: tenants, interruptedBy: interruption.requested,
+                      databaseLost: lost)
+    }
+
+    /// Rows no tenant transaction decided become `not_applied`, saying why.
+    private func markUndecided(_ connection: Connection, _ runID: UUID, error: String) throws {
+        try connection.query("""
+            UPDATE run_rows SET status = 'not_applied', error = $2, reason = 'not applied'
+            WHERE run_id = $1 AND status IS NULL
+            """, [runID, error])
     }
 
     /// Every setting of the spec must be a column of `users`.
@@ -96,12 +146,12 @@ public struct ApplyRun {
 
     private func tenantsInOrder(_ connection: Connection, _ runID: UUID) throws -> [TenantApplier.Tenant] {
         let result = try connection.query("""
-            SELECT r.account_id, a.slug FROM run_rows r JOIN accounts a ON a.id = r.account_id
+            SELECT r.account_id, a.slug, count(*) FROM run_rows r JOIN accounts a ON a.id = r.account_id
             WHERE r.run_id = $1 GROUP BY r.account_id, a.slug ORDER BY min(r.row_no)
             """, [runID])
         return result.rows.compactMap { row in
             guard let id = row[0].flatMap(UUID.init(uuidString:)), let slug = row[1] else { return nil }
-            return TenantApplier.Tenant(accountID: id, slug: slug)
+            return TenantApplier.Tenant(accountID: id, slug: slug, rows: Int(row[2] ?? "0") ?? 0)
         }
     }
 }

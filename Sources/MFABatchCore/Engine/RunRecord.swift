@@ -1,15 +1,16 @@
 import Foundation
 import Postgres
 
-/// The `job_runs` row of a run: written when it starts, completed when it ends.
+/// The `job_runs` row of a run: written when it starts, completed when it ends
+/// with the outcome, the summary counts and the tenants as reported.
 enum RunRecord {
     static func start(_ connection: Connection, run: RunInfo) throws {
         try connection.query("""
             INSERT INTO job_runs (id, job, mode, manifest, manifest_sha256, partial, started_at, host, pid)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+            VALUES ($1, $2, $3, $4, $5, $6, to_timestamp($7::double precision / 1000), $8, $9)
             """,
-            [run.id, run.job, run.mode.rawValue, run.manifest, run.manifestSHA256, run.partial, run.startedAt,
-             ProcessInfo.processInfo.hostName, Int(ProcessInfo.processInfo.processIdentifier)])
+            [run.id, run.job, run.mode.rawValue, run.manifest, run.manifestSHA256, run.partial,
+             run.startedAt.milliseconds, ProcessInfo.processInfo.hostName, Int(ProcessInfo.processInfo.processIdentifier)])
     }
 
     /// `outcome`: succeeded, rows_failed, interrupted, database_error.
@@ -18,10 +19,33 @@ enum RunRecord {
         var counts = "{\"rows\": \(summary.rows)"
         for status in RowStatus.allCases { counts += ", \"\(status.rawValue)\": \(summary.count(status))" }
         counts += ", \"users_changed\": \(summary.usersChanged)"
-        counts += ", \"tenants_committed\": \(tenants.filter { $0.outcome == .committed }.count)"
-        counts += ", \"tenants_rolled_back\": \(tenants.filter { $0.outcome == .rolledBack }.count)}"
-        try connection.query(
-            "UPDATE job_runs SET finished_at = $2, outcome = $3, counts = $4::jsonb WHERE id = $1",
-            [run.id, run.finishedAt ?? Date(), outcome, counts])
+        counts += ", \"tenants_committed\": \(summary.tenantsCommitted)"
+        counts += ", \"tenants_rolled_back\": \(summary.tenantsRolledBack)}"
+        try connection.query("""
+            UPDATE job_runs SET finished_at = to_timestamp($2::double precision / 1000), outcome = $3,
+                   counts = $4::jsonb, tenants = $5::jsonb
+            WHERE id = $1
+            """,
+            [run.id, (run.finishedAt ?? Date.nowMilliseconds()).milliseconds, outcome, counts, tenantsJSON(tenants)])
+    }
+
+    static func tenantsJSON(_ tenants: [TenantOutcome]) -> String {
+        func quoted(_ text: String) -> String {
+            var out = "\""
+            for scalar in text.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            return out + "\""
+        }
+        return "[" + tenants.map { tenant in
+            "{\"account\": \(quoted(tenant.account)), \"account_id\": "
+                + (tenant.accountID.map { quoted($0.uuidString.lowercased()) } ?? "null")
+                + ", \"outcome\": \(quoted(tenant.outcome.rawValue)), \"rows\": \(tenant.rows), \"users_changed\": \(tenant.usersChanged)}"
+        }.joined(separator: ", ") + "]"
     }
 }

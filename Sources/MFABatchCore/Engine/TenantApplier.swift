@@ -19,6 +19,7 @@ struct TenantApplier {
     struct Tenant: Sendable {
         var accountID: UUID
         var slug: String
+        var rows: Int
     }
 
     func apply(_ tenant: Tenant, on connection: Connection) throws -> TenantOutcome {

@@ -58,9 +58,22 @@ struct ApplyCommand: Command {
             mode: arguments.flag("dry-run") ? .dryRun : .apply, partial: arguments.flag("partial"),
             job: arguments.value("job"),
             fallbacks: Authorizer.Fallbacks(file: credentials, environment: console.environment))
+        let signals = SignalMonitor()
         do {
-            let result = try ApplyRun(settings: settings, schema: schema, options: options).run(input: input, outputs: outputs)
-            return ExitCode.forFinishedRun(result.summary)
+            let result = try ApplyRun(settings: settings, schema: schema, options: options)
+                .run(input: input, outputs: outputs, interruption: signals.interruption)
+            if let error = result.databaseLost {
+                console.err("mfa-batch: error: lost the database mid-run: \(error.message); the report says which tenants committed")
+            }
+            return result.exitCode
+        } catch let RunLock.Failure.jobRunning(job, holder) {
+            outputs.discard()
+            var message = "job '\(job)' is already running"
+            if let holder {
+                message += " (run \(holder.id), started \(holder.startedAt)"
+                    + (holder.host.map { " on \($0)" } ?? "") + (holder.pid.map { ", pid \($0)" } ?? "") + ")"
+            }
+            throw CLIError(exitCode: .jobRunning, message: message)
         } catch {
             outputs.discard()
             throw error

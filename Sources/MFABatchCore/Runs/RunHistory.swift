@@ -1,0 +1,75 @@
+import Foundation
+import Postgres
+
+/// `mfa-batch runs` and `runs show`: the runs recorded in `job_runs`, and a run's
+/// report re-exported from its rows in `run_rows`, byte for byte what the run wrote.
+public enum RunHistory {
+    public struct Entry: Sendable {
+        public var id: String
+        public var job: String?
+        public var mode: String
+        public var startedAt: String
+        public var finishedAt: String?
+        public var outcome: String
+        /// The summary counts as JSON text, nil while running.
+        public var counts: String?
+        public var manifest: String
+    }
+
+    /// The newest `limit` runs, newest first. Runs recorded as running whose process
+    /// is gone are marked `died` first.
+    public static func list(_ connection: Connection, limit: Int) throws -> [Entry] {
+        try RunLock.markDeadRuns(connection)
+        return try connection.query("""
+            SELECT id, job, mode, \(ISOTimestampSQL.render("started_at")), \(ISOTimestampSQL.render("finished_at")),
+                   outcome, counts::text, manifest
+            FROM job_runs ORDER BY started_at DESC, id LIMIT $1
+            """, [limit]).rows.map(entry)
+    }
+
+    public static func find(_ connection: Connection, id: UUID) throws -> Entry? {
+        try RunLock.markDeadRuns(connection)
+        return try connection.query("""
+            SELECT id, job, mode, \(ISOTimestampSQL.render("started_at")), \(ISOTimestampSQL.render("finished_at")),
+                   outcome, counts::text, manifest
+            FROM job_runs WHERE id = $1
+            """, [id]).rows.first.map(entry)
+    }
+
+    private static func entry(_ row: [String?]) -> Entry {
+        Entry(id: row[0] ?? "", job: row[1], mode: row[2] ?? "", startedAt: row[3] ?? "", finishedAt: row[4],
+              outcome: row[5] ?? "", counts: row[6], manifest: row[7] ?? "")
+    }
+
+    /// Writes the run's report again to `outputs` (which prints the summary unless quiet).
+    public static func reexport(_ connection: Connection, id: UUID, outputs: RunOutputs) throws {
+        let result = try connection.query("""
+            SELECT job, mode, manifest, manifest_sha256, partial,
+                   (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint,
+                   tenants::text
+            FROM job_runs WHERE id = $1
+            """, [id])
+        guard let row = result.rows.first else { return }
+        let run = RunInfo(
+            id: id, job: row[0], mode: RunMode(rawValue: row[1] ?? "") ?? .apply, manifest: row[2] ?? "",
+            manifestSHA256: row[3], startedAt: Date(milliseconds: Int64(row[5] ?? "0") ?? 0),
+            finishedAt: row[6].flatMap { Int64($0) }.map(Date.init(milliseconds:)), partial: PostgresText.bool(row[4]) ?? false)
+        try outputs.begin(run: run)
+        try RunRowsReader(runID: id, connection: connection).forEach { try outputs.write($0, raw: nil) }
+        try outputs.finish(run: run, tenants: tenants(fromJSON: row[7]))
+    }
+
+    static func tenants(fromJSON text: String?) -> [TenantOutcome] {
+        guard let text, let array = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+            return []
+        }
+        return array.map { object in
+            TenantOutcome(
+                account: object["account"] as? String ?? "",
+                accountID: (object["account_id"] as? String).flatMap(UUID.init(uuidString:)),
+                outcome: TenantOutcome.Outcome(rawValue: object["outcome"] as? String ?? "") ?? .rolledBack,
+                rows: (object["rows"] as? NSNumber)?.intValue ?? 0,
+                usersChanged: (object["users_changed"] as? NSNumber)?.intValue ?? 0)
+        }
+    }
+}
