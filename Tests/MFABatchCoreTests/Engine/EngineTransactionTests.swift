@@ -210,7 +210,7 @@ struct EngineTransactionTests {
             // The whole tenant transaction of the engine on that row.
             try f.db.query("UPDATE run_rows SET status = NULL, error = NULL, reason = NULL WHERE run_id = $1", [runID])
             let applier = TenantApplier(runID: runID, sql: sql, dryRun: false, partial: true)
-            let outcome = try applier.apply(TenantApplier.Tenant(accountID: acme, slug: "acme"), on: f.db)
+            let outcome = try applier.apply(TenantApplier.Tenant(accountID: acme, slug: "acme", rows: 1), on: f.db)
             #expect(outcome.usersChanged == 0)
             let row = try f.db.query("SELECT status, reason FROM run_rows WHERE run_id = $1", [runID]).rows.first
             #expect(row == ["invalid", "user not found"])
