@@ -40,9 +40,11 @@ enum CSVHeader {
     /// name is a real mistake worth reporting).
     static func trimBlanks(_ text: String) -> String {
         let utf8 = text.utf8
+        // Fast path (almost every cell): nothing to trim.
+        guard let head = utf8.first, let tail = utf8.last else { return text }
+        if head != 0x20 && head != 0x09 && tail != 0x20 && tail != 0x09 { return text }
         guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
         let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-        if first == utf8.startIndex && last == utf8.index(before: utf8.endIndex) { return text }
         return String(text[first...last])
     }
 }

@@ -90,11 +90,21 @@ public final class CSVReader: ManifestReader {
                                         message: "row \(rowNumber) has \(cells.count) cells, the header has \(header.count)"
                                             + (cells.count > header.count ? " (an unquoted comma?)" : ""))
                 }
+                // Locals: class properties in a loop cost a dynamic exclusivity check each.
+                let header = self.header, cells = self.cells, base = window.base
                 var fields: [RawField] = []
                 fields.reserveCapacity(header.count)
-                for (index, cell) in cells.enumerated() {
-                    let text = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped,
+                for index in 0..<cells.count {
+                    let cell = cells[index]
+                    let text: String
+                    if !cell.hasEscapedQuotes && !cell.nonASCII {
+                        // ASCII without escapes (nearly every cell): cannot fail.
+                        text = String(decoding: UnsafeBufferPointer(start: base + cell.start, count: cell.end - cell.start),
+                                      as: UTF8.self)
+                    } else {
+                        text = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped,
                                                fileName: fileName)
+                    }
                     fields.append(RawField(name: header[index], value: .string(text)))
                 }
                 let raw = RawRow(row: rowNumber, line: line, fields: fields)

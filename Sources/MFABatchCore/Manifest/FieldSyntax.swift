@@ -5,25 +5,27 @@ import Foundation
 enum FieldSyntax {
     /// `xxxxxxxx-xxxx-xxxx-xxxx-xxxxxxxxxxxx`, hex digits in either case.
     static func uuid(_ text: String) -> UUID? {
+        guard text.utf8.count == 36 else { return nil }
         var text = text
-        return text.withUTF8 { bytes -> UUID? in
-            guard bytes.count == 36 else { return nil }
-            var raw = [UInt8](repeating: 0, count: 16)
-            var out = 0, i = 0
-            while i < 36 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    guard bytes[i] == UInt8(ascii: "-") else { return nil }
-                    i += 1
-                    continue
+        var uuid: uuid_t = (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        let ok = text.withUTF8 { bytes in
+            withUnsafeMutableBytes(of: &uuid) { raw -> Bool in
+                var out = 0, i = 0
+                while i < 36 {
+                    if i == 8 || i == 13 || i == 18 || i == 23 {
+                        guard bytes[i] == UInt8(ascii: "-") else { return false }
+                        i += 1
+                        continue
+                    }
+                    guard let high = hexValue(bytes[i]), let low = hexValue(bytes[i + 1]) else { return false }
+                    raw[out] = high << 4 | low
+                    out += 1
+                    i += 2
                 }
-                guard let high = hexValue(bytes[i]), let low = hexValue(bytes[i + 1]) else { return nil }
-                raw[out] = high << 4 | low
-                out += 1
-                i += 2
+                return true
             }
-            return UUID(uuid: (raw[0], raw[1], raw[2], raw[3], raw[4], raw[5], raw[6], raw[7],
-                               raw[8], raw[9], raw[10], raw[11], raw[12], raw[13], raw[14], raw[15]))
         }
+        return ok ? UUID(uuid: uuid) : nil
     }
 
     private static func hexValue(_ b: UInt8) -> UInt8? {
@@ -37,9 +39,14 @@ enum FieldSyntax {
 
     /// 1–63 of `a-z`, `0-9`, `-`, starting with a letter or digit.
     static func isSlug(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard (1...63).contains(utf8.count), let first = utf8.first, first != UInt8(ascii: "-") else { return false }
-        return utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == UInt8(ascii: "-") }
+        var text = text
+        return text.withUTF8 { bytes in
+            guard (1...63).contains(bytes.count), bytes[0] != UInt8(ascii: "-") else { return false }
+            for b in bytes where !((b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == UInt8(ascii: "-")) {
+                return false
+            }
+            return true
+        }
     }
 
     /// A plausible address: one `@`, a non-empty local part (at most 64 bytes), a

@@ -2,40 +2,34 @@ extension RowValidator {
     /// Checks one field and records its value; returns the problem, if any.
     func checkField(_ field: RawField, into state: inout RowState) -> Problem? {
         let name = field.name
-        let index: Int
-        switch name {
-        case "account": index = 0
-        case "user": index = 1
-        case "api_key": index = allowed.count - 3
-        case "authorization": index = allowed.count - 2
-        case "comment": index = allowed.count - 1
-        default:
-            guard let setting = schema.index(ofSetting: name) else {
-                return Problem(field: name, value: nil,
-                               message: "unknown field \(RawValue.string(name).displayed)"
-                                   + NearMiss.hint(for: name, among: allowed),
-                               reason: "unknown field")
-            }
-            index = 2 + setting
+        guard let index = fieldIndex(name) else {
+            return Problem(field: name, value: nil,
+                           message: "unknown field \(RawValue.string(name).displayed)"
+                               + NearMiss.hint(for: name, among: allowed),
+                           reason: "unknown field")
         }
         guard state.markSeen(index) else {
             return Problem(field: name, value: nil, message: "duplicate field \(RawValue.string(name).displayed)",
                            reason: "duplicate field")
         }
-        // CSV: blanks around a value are ignored, and an empty cell is "not given".
+        let commentIndex = allowed.count - 1
+        // CSV: blanks around a value are ignored (not in a comment), and an empty
+        // cell is "not given".
         var value = field.value
-        if format == .csv, name != "comment", case .string(let text) = value {
-            let trimmed = CSVHeader.trimBlanks(text)
-            if trimmed.isEmpty { return nil }
-            value = .string(trimmed)
-        } else if format == .csv, case .string(let text) = value, text.isEmpty {
-            return nil
+        if format == .csv, case .string(let text) = value {
+            if index == commentIndex {
+                if text.isEmpty { return nil }
+            } else {
+                let trimmed = CSVHeader.trimBlanks(text)
+                if trimmed.isEmpty { return nil }
+                if trimmed.utf8.count != text.utf8.count { value = .string(trimmed) }
+            }
         }
         switch index {
         case 0: return checkAccount(value, into: &state)
         case 1: return checkUser(value, into: &state)
         case allowed.count - 3, allowed.count - 2: return checkCredential(name, value, into: &state)
-        case allowed.count - 1:
+        case commentIndex:
             guard case .string(let text) = value else {
                 return Problem(field: name, value: value.diagnosticValue,
                                message: "comment: expected a string, got \(value.displayed)", reason: "malformed comment")
@@ -66,7 +60,7 @@ extension RowValidator {
 
     private func checkUser(_ value: RawValue, into state: inout RowState) -> Problem? {
         if case .string(let text) = value {
-            if text == "*" {
+            if text.utf8.count == 1 && text.utf8.first == UInt8(ascii: "*") {
                 state.user = .all
                 return nil
             }
@@ -88,11 +82,11 @@ extension RowValidator {
                               into state: inout RowState) -> Problem? {
         switch (format, value) {
         case (.json, .bool(let flag)), (.jsonl, .bool(let flag)):
-            state.settings[index] = flag
+            state.setSetting(index, flag)
             return nil
         case (.csv, .string(let text)):
             if let flag = FieldSyntax.csvBool(text) {
-                state.settings[index] = flag
+                state.setSetting(index, flag)
                 return nil
             }
         default:

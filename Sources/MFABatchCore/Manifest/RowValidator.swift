@@ -20,16 +20,31 @@
 public struct RowValidator: Sendable {
     public let schema: SettingsSchema
     public let format: ManifestFormat
+    /// `schema.allowedFields`: account, user, the settings, api_key, authorization, comment.
     let allowed: [String]
+    /// (byte count, first byte) of each allowed field, compared before the full name:
+    /// a mismatching `String ==` is the costliest thing in a row's check otherwise.
+    private let allowedKeys: [(count: Int, first: UInt8)]
 
     public init(schema: SettingsSchema, format: ManifestFormat) {
         self.schema = schema
         self.format = format
         allowed = schema.allowedFields
+        allowedKeys = allowed.map { ($0.utf8.count, $0.utf8.first ?? 0) }
+    }
+
+    /// The position of `name` in `allowed`, or nil for an unknown field.
+    func fieldIndex(_ name: String) -> Int? {
+        let utf8 = name.utf8
+        let count = utf8.count, first = utf8.first ?? 0
+        for (index, key) in allowedKeys.enumerated() where key.count == count && key.first == first {
+            if allowed[index] == name { return index }
+        }
+        return nil
     }
 
     public func check(_ raw: RawRow) -> Result<CheckedRow, RowDiagnostic> {
-        var state = RowState(settingCount: schema.settings.count)
+        var state = RowState()
         for field in raw.fields {
             if let problem = checkField(field, into: &state) {
                 return .failure(diagnostic(raw, problem))
@@ -45,11 +60,7 @@ public struct RowValidator: Sendable {
                                                   message: "user: missing (a user id, an email or * is required)",
                                                   reason: "missing user")))
         }
-        var settings: [SettingChange] = []
-        for (index, value) in state.settings.enumerated() {
-            if let value { settings.append(SettingChange(field: schema.settings[index], value: value)) }
-        }
-        if settings.isEmpty {
+        if state.settingsGiven == 0 {
             return .failure(diagnostic(raw, .init(field: nil, value: nil,
                                                   message: "no setting: give at least one of "
                                                     + schema.settings.joined(separator: ", "),
@@ -59,6 +70,11 @@ public struct RowValidator: Sendable {
             return .failure(diagnostic(raw, .init(field: "authorization", value: nil,
                                                   message: "both authorization and api_key given: give one credential",
                                                   reason: "ambiguous credential")))
+        }
+        var settings: [SettingChange] = []
+        settings.reserveCapacity(state.settingsGiven.nonzeroBitCount)
+        for (index, name) in schema.settings.enumerated() where state.settingsGiven & (1 << UInt64(index)) != 0 {
+            settings.append(SettingChange(field: name, value: state.settingValues & (1 << UInt64(index)) != 0))
         }
         let credential = state.bearer.map(Credential.bearer) ?? state.apiKey.map(Credential.apiKey)
         return .success(CheckedRow(row: raw.row, line: raw.line, account: account, user: user, settings: settings,
@@ -72,30 +88,31 @@ public struct RowValidator: Sendable {
 }
 
 extension RowValidator {
-    /// What has been read from the row so far.
+    /// What has been read from the row so far. Settings and "seen" flags are bit
+    /// sets (the schema has at most `SettingsSchema.maxSettings` settings), so a row
+    /// costs no allocation until its `CheckedRow` is built.
     struct RowState {
         var account: AccountRef?
         var user: UserSelector?
-        var settings: [Bool?]
+        /// Bit i: setting i was given; its value is bit i of `settingValues`.
+        var settingsGiven: UInt64 = 0
+        var settingValues: UInt64 = 0
         var apiKey: String?
         var bearer: String?
         var comment: String?
-        /// Which allowed fields were seen (index in `allowedFields`), for duplicates.
-        var seen: Set<Int> = []
-        var seenMask: UInt64 = 0
+        /// Bit i: field i of `allowedFields` was seen (for duplicates).
+        var seen: UInt64 = 0
 
-        init(settingCount: Int) {
-            settings = [Bool?](repeating: nil, count: settingCount)
+        mutating func setSetting(_ index: Int, _ value: Bool) {
+            settingsGiven |= 1 << UInt64(index)
+            if value { settingValues |= 1 << UInt64(index) }
         }
 
         /// Records field `index`; false when it was already seen.
         mutating func markSeen(_ index: Int) -> Bool {
-            if index < 64 {
-                let bit: UInt64 = 1 << UInt64(index)
-                defer { seenMask |= bit }
-                return seenMask & bit == 0
-            }
-            return seen.insert(index).inserted
+            let bit: UInt64 = 1 << UInt64(index)
+            defer { seen |= bit }
+            return seen & bit == 0
         }
     }
 

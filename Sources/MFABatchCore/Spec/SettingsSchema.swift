@@ -21,6 +21,10 @@ public struct SettingsSchema: Sendable, Equatable {
     /// The manifest fields that are not settings.
     public static let reservedFields = ["account", "user", "api_key", "authorization", "comment"]
 
+    /// At most this many settings (the validator keeps a row's settings and fields in
+    /// 64-bit sets, which is what lets it check a row without allocating).
+    public static let maxSettings = 64 - reservedFields.count
+
     /// The operation whose request body defines the settings.
     public static let operationID = "updateMfaSettings"
 
@@ -40,6 +44,7 @@ public struct SettingsSchema: Sendable, Equatable {
 
     /// For tests and tools that already know the fields.
     public init(settings: [String]) {
+        precondition(settings.count <= Self.maxSettings, "more than \(Self.maxSettings) settings")
         self.settings = settings
     }
 
@@ -92,6 +97,9 @@ public struct SettingsSchema: Sendable, Equatable {
                 throw SettingsSchemaError("property \(property.key) is declared twice")
             }
             names.append(property.key)
+        }
+        if names.count > maxSettings {
+            throw SettingsSchemaError("more than \(maxSettings) boolean properties; the tool supports at most \(maxSettings)")
         }
         if names.isEmpty {
             throw SettingsSchemaError("the \(operationID) request body has no boolean property")
