@@ -97,10 +97,9 @@ public final class CSVReader: ManifestReader {
                 for index in 0..<cells.count {
                     let cell = cells[index]
                     let text: String
-                    if !cell.hasEscapedQuotes && !cell.nonASCII {
-                        // ASCII without escapes (nearly every cell): cannot fail.
-                        text = String(decoding: UnsafeBufferPointer(start: base + cell.start, count: cell.end - cell.start),
-                                      as: UTF8.self)
+                    if !cell.nonASCII {
+                        // ASCII (nearly every cell): cannot fail.
+                        text = Self.asciiString(base, cell)
                     } else {
                         text = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped,
                                                fileName: fileName)
@@ -114,6 +113,27 @@ public final class CSVReader: ManifestReader {
             default:
                 preconditionFailure("scanRecord returns only complete outcomes")
             }
+        }
+    }
+}
+
+extension CSVReader {
+    /// An ASCII cell's text, `""` unescaped while copying (no intermediate buffer).
+    @inline(__always)
+    static func asciiString(_ base: UnsafeMutablePointer<UInt8>, _ cell: CSVRecordScanner.Cell) -> String {
+        let count = cell.end - cell.start
+        guard cell.hasEscapedQuotes else {
+            return String(decoding: UnsafeBufferPointer(start: base + cell.start, count: count), as: UTF8.self)
+        }
+        return String(unsafeUninitializedCapacity: count) { out in
+            var i = cell.start, o = 0
+            while i < cell.end {
+                let b = base[i]
+                out[o] = b
+                o += 1
+                i += b == UInt8(ascii: "\"") ? 2 : 1
+            }
+            return o
         }
     }
 }

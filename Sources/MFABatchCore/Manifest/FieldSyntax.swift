@@ -92,20 +92,24 @@ enum FieldSyntax {
     }
 
     /// `true` / `false`, ASCII case-insensitive (CSV cells, already trimmed).
+    /// (`b | 0x20` folds exactly the upper-case letter onto its lower-case one.)
     static func csvBool(_ text: String) -> Bool? {
-        let utf8 = text.utf8
-        func matches(_ word: StaticString) -> Bool {
-            guard utf8.count == word.utf8CodeUnitCount else { return false }
-            var p = word.utf8Start
-            for b in utf8 {
-                guard b | 0x20 == p.pointee else { return false }
-                p += 1
+        let result = text.utf8.withContiguousStorageIfAvailable { b -> Bool? in
+            if b.count == 4 && b[0] | 0x20 == 0x74 && b[1] | 0x20 == 0x72 && b[2] | 0x20 == 0x75 && b[3] | 0x20 == 0x65 {
+                return true
             }
-            return true
+            if b.count == 5 && b[0] | 0x20 == 0x66 && b[1] | 0x20 == 0x61 && b[2] | 0x20 == 0x6C
+                && b[3] | 0x20 == 0x73 && b[4] | 0x20 == 0x65 {
+                return false
+            }
+            return nil
         }
-        if matches("true") { return true }
-        if matches("false") { return false }
-        return nil
+        if let result { return result }
+        switch text.lowercased() {
+        case "true": return true
+        case "false": return false
+        default: return nil
+        }
     }
 
     /// The JWT of `Bearer <JWT>`: scheme case-insensitive (RFC 7235), then blanks,

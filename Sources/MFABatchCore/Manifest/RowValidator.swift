@@ -25,18 +25,34 @@ public struct RowValidator: Sendable {
     /// (byte count, first byte) of each allowed field, compared before the full name:
     /// a mismatching `String ==` is the costliest thing in a row's check otherwise.
     private let allowedKeys: [(count: Int, first: UInt8)]
+    /// Every possible `CheckedRow.settings` for schemas of up to four settings,
+    /// indexed by `given | values << count`: a row then shares a ready array instead
+    /// of allocating one (a measurable share of `validate`'s time per row).
+    private let settingArrays: [[SettingChange]]
 
     public init(schema: SettingsSchema, format: ManifestFormat) {
         self.schema = schema
         self.format = format
         allowed = schema.allowedFields
         allowedKeys = allowed.map { ($0.utf8.count, $0.utf8.first ?? 0) }
+        let n = schema.settings.count
+        settingArrays = n > 4 ? [] : (0..<(1 << (2 * n))).map { key in
+            Self.settingChanges(schema.settings, given: UInt64(key) & ((1 << UInt64(n)) - 1), values: UInt64(key) >> UInt64(n))
+        }
+    }
+
+    /// The `SettingChange`s of the given bits, in schema order.
+    private static func settingChanges(_ names: [String], given: UInt64, values: UInt64) -> [SettingChange] {
+        var settings: [SettingChange] = []
+        for (index, name) in names.enumerated() where given & (1 << UInt64(index)) != 0 {
+            settings.append(SettingChange(field: name, value: values & (1 << UInt64(index)) != 0))
+        }
+        return settings
     }
 
     /// The position of `name` in `allowed`, or nil for an unknown field.
     func fieldIndex(_ name: String) -> Int? {
-        let utf8 = name.utf8
-        let count = utf8.count, first = utf8.first ?? 0
+        let (count, first, _) = ByteText.edges(name)
         for (index, key) in allowedKeys.enumerated() where key.count == count && key.first == first {
             if allowed[index] == name { return index }
         }
@@ -71,11 +87,9 @@ public struct RowValidator: Sendable {
                                                   message: "both authorization and api_key given: give one credential",
                                                   reason: "ambiguous credential")))
         }
-        var settings: [SettingChange] = []
-        settings.reserveCapacity(state.settingsGiven.nonzeroBitCount)
-        for (index, name) in schema.settings.enumerated() where state.settingsGiven & (1 << UInt64(index)) != 0 {
-            settings.append(SettingChange(field: name, value: state.settingValues & (1 << UInt64(index)) != 0))
-        }
+        let settings = settingArrays.isEmpty
+            ? Self.settingChanges(schema.settings, given: state.settingsGiven, values: state.settingValues)
+            : settingArrays[Int(state.settingsGiven | (state.settingValues & state.settingsGiven) << UInt64(schema.settings.count))]
         let credential = state.bearer.map(Credential.bearer) ?? state.apiKey.map(Credential.apiKey)
         return .success(CheckedRow(row: raw.row, line: raw.line, account: account, user: user, settings: settings,
                                    credential: credential, comment: state.comment))

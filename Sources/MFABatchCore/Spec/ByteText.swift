@@ -24,6 +24,18 @@ enum ByteText {
         return .text(string)
     }
 
+    /// A string's UTF-8 length, first and last byte (0 when empty), read from its
+    /// contiguous storage: the generic `utf8.first`/`last` are not free per cell.
+    @inline(__always)
+    static func edges(_ text: String) -> (count: Int, first: UInt8, last: UInt8) {
+        if let edges = text.utf8.withContiguousStorageIfAvailable({ bytes -> (Int, UInt8, UInt8) in
+            bytes.isEmpty ? (0, 0, 0) : (bytes.count, bytes[0], bytes[bytes.count - 1])
+        }) {
+            return edges
+        }
+        return (text.utf8.count, text.utf8.first ?? 0, text.utf8.last ?? 0)
+    }
+
     /// Where the bytes EF BB BF (U+FEFF) occur first, if at all.
     static func byteOrderMarkOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         guard bytes.count >= 3 else { return nil }
