@@ -87,21 +87,11 @@ struct EngineFixture {
     /// Writes `manifest` to a fresh file named `name` and runs `ApplyRun` on it.
     func run(_ manifest: String, name: String = "manifest.jsonl", mode: RunMode = .apply, partial: Bool = false,
              job: String? = nil, apiKey: String? = nil) throws -> EngineReport {
-        let stamp = UUID().uuidString.lowercased()
-        let manifestPath = directory.appendingPathComponent(stamp + "-" + name).path
-        try Data(manifest.utf8).write(to: URL(fileURLWithPath: manifestPath))
-        let reportPath = directory.appendingPathComponent(stamp + "-report.json").path
-        let input = try ManifestInput(path: manifestPath, format: nil)
-        let outputs = try RunOutputs(reportArguments: [reportPath], rejectsPath: nil,
-                                     format: ManifestFormat(path: name) ?? .jsonl, columns: nil, quiet: true)
-        let options = ApplyRun.Options(mode: mode, partial: partial, job: job,
-                                       fallbacks: Authorizer.Fallbacks(file: nil, environmentAPIKey: apiKey))
-        _ = try ApplyRun(settings: settings, schema: SettingsSchema.bundled, options: options)
-            .run(input: input, outputs: outputs)
-        let data = try Data(contentsOf: URL(fileURLWithPath: reportPath))
-        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
-        return EngineReport(json: object, manifestBytes: Array(manifest.utf8))
+        try runner.run(manifest, name: name, mode: mode, partial: partial, job: job, apiKey: apiKey)
     }
+
+    /// What running needs, without the maintenance connection: usable from other threads.
+    var runner: EngineRunner { EngineRunner(settings: settings, directory: directory) }
 
     // MARK: Reading the tables
 
@@ -131,6 +121,31 @@ struct EngineFixture {
         try #require(try db.query(
             "SELECT before ->> $2, after ->> $2 FROM mfa_audit WHERE user_id = $1", [user, field]).rows.first)
     }
+}
+
+struct EngineRunner: Sendable {
+    let settings: ConnectionSettings
+    let directory: URL
+
+    /// Writes `manifest` to a fresh file named `name` and runs `ApplyRun` on it.
+    func run(_ manifest: String, name: String = "manifest.jsonl", mode: RunMode = .apply, partial: Bool = false,
+             job: String? = nil, apiKey: String? = nil) throws -> EngineReport {
+        let stamp = UUID().uuidString.lowercased()
+        let manifestPath = directory.appendingPathComponent(stamp + "-" + name).path
+        try Data(manifest.utf8).write(to: URL(fileURLWithPath: manifestPath))
+        let reportPath = directory.appendingPathComponent(stamp + "-report.json").path
+        let input = try ManifestInput(path: manifestPath, format: nil)
+        let outputs = try RunOutputs(reportArguments: [reportPath], rejectsPath: nil,
+                                     format: ManifestFormat(path: name) ?? .jsonl, columns: nil, quiet: true)
+        let options = ApplyRun.Options(mode: mode, partial: partial, job: job,
+                                       fallbacks: Authorizer.Fallbacks(file: nil, environmentAPIKey: apiKey))
+        _ = try ApplyRun(settings: settings, schema: SettingsSchema.bundled, options: options)
+            .run(input: input, outputs: outputs)
+        let data = try Data(contentsOf: URL(fileURLWithPath: reportPath))
+        let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
+        return EngineReport(json: object, manifestBytes: Array(manifest.utf8))
+    }
+
 }
 
 struct AuditRow: Equatable {
