@@ -100,8 +100,8 @@ struct JSONByteScanner {
     /// A byte as an operator would recognize it in an error message.
     static func describe(_ byte: UInt8) -> String {
         switch byte {
-        case 0x00: return "a NUL byte"
-        case 0xEF: return "a byte order mark or non-ASCII byte 0xEF"
+        case 0x00: return "NUL byte"
+        case 0xEF: return "byte 0xEF (a byte order mark?)"
         case 0x21...0x7E: return "'\(Character(Unicode.Scalar(byte)))'"
         default:
             let hex = String(byte, radix: 16, uppercase: true)
