@@ -391,6 +391,122 @@ import TestSupport
         }
     }
 
+    // MARK: - 4. Credentials in the wrong place or shape
+
+    @Test func misplacedOrMalformedCredentialsAreNeverEchoed() throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            try JWTMinting.enable(connection)
+            let fixture = try CredFixture(connection, harness: harness)
+            let acme = try fixture.account("acme")
+            let admin = try fixture.user(acme, "admin@acme.test")
+            for number in 1...5 { _ = try fixture.user(acme, "u\(number)@acme.test") }
+            let key = try fixture.createKey("acme")
+            let secretHex = try fixture.jwtKey(acme, kid: "k1")
+            let token = try JWTMinting.hs256(
+                kid: "k1",
+                claims: ["acct": acme.uuidString.lowercased(), "sub": admin.uuidString.lowercased(),
+                         "exp": Int(Date().timeIntervalSince1970) + 3600, "scope": "mfa:admin"],
+                keyHex: secretHex, using: connection)
+
+            let directory = try CLIHarness.temporaryDirectory()
+            let outputs = try CLIHarness.temporaryDirectory()
+            defer {
+                try? FileManager.default.removeItem(at: directory)
+                try? FileManager.default.removeItem(at: outputs)
+            }
+            let objects: [[String: Any]] = [
+                ["account": "acme", "user": "u1@acme.test", "totp_enabled": true, "apikey": key],
+                ["account": "acme", "user": "u2@acme.test", "totp_enabled": true, "authorization": "Token " + key],
+                ["account": "acme", "user": "u3@acme.test", "totp_enabled": true, "api_key": token],
+                ["account": "acme", "user": "u4@acme.test", "totp_enabled": true, "authorization": "Bearer " + key],
+                ["account": "acme", "user": "u5@acme.test", "totp_enabled": true, "authorization": token],
+            ]
+            let manifest = directory.appendingPathComponent("misplaced.jsonl")
+            try Data(try objects.map {
+                String(decoding: try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]), as: UTF8.self) + "\n"
+            }.joined().utf8).write(to: manifest)
+
+            var haystacks: [(name: String, text: String)] = []
+            for (name, command) in [("apply", ["apply", manifest.path, "--partial"]), ("validate", ["validate", manifest.path])] {
+                let output = try harness.run(command + [
+                    "--report", outputs.appendingPathComponent(name + ".json").path,
+                    "--report", outputs.appendingPathComponent(name + ".csv").path,
+                    "--rejects", outputs.appendingPathComponent(name + "-rejects.jsonl").path,
+                ], environment: ["MFA_BATCH_API_KEY": nil])
+                #expect(output.status == 1, "\(name): \(output.stderr)")
+                haystacks += [(name + " stdout", output.stdout), (name + " stderr", output.stderr)]
+            }
+            let report = try CredReport.read(outputs.appendingPathComponent("apply.json"))
+            #expect(report.status(1) == "invalid" && report.code(1) == 400)
+            try report.expect([3: ("unauthorized", 401, "unknown api key")])
+            for row in [2, 4, 5] {
+                #expect(["invalid", "unauthorized"].contains(report.status(row) ?? ""), "row \(row)")
+            }
+            let rejects = try String(contentsOf: outputs.appendingPathComponent("apply-rejects.jsonl"), encoding: .utf8)
+            #expect(rejects.split(separator: "\n").count == 5)
+            #expect(try connection.query("SELECT count(*) FROM users WHERE totp_enabled").scalar == "0")
+
+            // Unusable manifests that carry a credential: exit 2, and the error does not quote it.
+            let unusable: [(name: String, contents: String)] = [
+                ("extra-cell.csv", "account,user,totp_enabled,api_key\nacme,u1@acme.test,true,\(key),surplus\n"),
+                ("open-quote.csv", "account,user,totp_enabled,api_key\nacme,u1@acme.test,true,\"\(key)\n"),
+                ("incomplete.jsonl", #"{"account": "acme", "user": "u1@acme.test", "totp_enabled": true, "api_key": "\#(key)""# + "\n"),
+                ("not-object.jsonl", #"["acme", "\#(key)"]"# + "\n"),
+                ("trailing.json", #"[{"account": "acme", "user": "u1@acme.test", "totp_enabled": true, "authorization": "Bearer \#(token)"} x]"#),
+            ]
+            for (name, contents) in unusable {
+                let file = directory.appendingPathComponent(name)
+                try Data(contents.utf8).write(to: file)
+                for command in [["apply", file.path], ["validate", file.path]] {
+                    let output = try harness.run(command, environment: ["MFA_BATCH_API_KEY": nil])
+                    #expect(output.status == 2, "\(command[0]) \(name): \(output.stderr)")
+                    #expect(output.stderr.contains(name), "\(command[0]) \(name): \(output.stderr)")
+                    haystacks += [("\(command[0]) \(name) stdout", output.stdout), ("\(command[0]) \(name) stderr", output.stderr)]
+                }
+            }
+            // Nothing applied (whether a refused run leaves a job_runs row is another test's business).
+            #expect(try connection.query("SELECT count(*) FROM users WHERE totp_enabled").scalar == "0")
+            #expect(try connection.query("SELECT count(*) FROM mfa_audit").scalar == "0")
+
+            for file in try Self.files(under: outputs) {
+                haystacks.append((file.lastPathComponent, String(decoding: try Data(contentsOf: file), as: UTF8.self)))
+            }
+            #expect(haystacks.count == 2 * 2 + 5 * 2 * 2 + 6)
+            for table in try connection.query("SELECT tablename FROM pg_tables WHERE schemaname = 'public'").rows.compactMap({ $0[0] }) {
+                let dump = try connection.query("SELECT row_to_json(t)::text FROM \(try connection.escapeIdentifier(table)) t").rows
+                haystacks.append(("table " + table, dump.map { $0[0] ?? "" }.joined(separator: "\n")))
+            }
+            let secrets = [("key", key), ("key secret part", String(key.dropFirst("mfab_12345678_".count))),
+                           ("token", token), ("token signature", JWTMinting.segments(token)[2])]
+            for haystack in haystacks {
+                for (name, value) in secrets { #expect(!haystack.text.contains(value), "\(name) found in \(haystack.name)") }
+            }
+        }
+    }
+
+    // MARK: - A refused manifest leaves no run behind as "running"
+
+    @Test(.disabled("bug: apply exiting 2 on a manifest error found mid-stream leaves its job_runs row with outcome 'running'"))
+    func manifestErrorMidStreamLeavesNoRunningRun() throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            let fixture = try CredFixture(connection, harness: harness)
+            let acme = try fixture.account("acme")
+            _ = try fixture.user(acme, "u1@acme.test")
+            let key = try fixture.createKey("acme")
+            let directory = try CLIHarness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = directory.appendingPathComponent("incomplete.jsonl")
+            try Data((#"{"account": "acme", "user": "u1@acme.test", "totp_enabled": true, "api_key": "\#(key)""# + "\n").utf8)
+                .write(to: manifest)
+            let output = try harness.run(["apply", manifest.path])
+            #expect(output.status == 2, "\(output.stderr)")
+            #expect(!output.stderr.contains(key))
+            // The process has exited: none of its runs may still claim to be running.
+            #expect(try connection.query("SELECT count(*) FROM job_runs WHERE outcome = 'running'").scalar == "0")
+            #expect(try connection.query("SELECT totp_enabled FROM users").scalar == "f")
+        }
+    }
+
     static func files(under directory: URL) throws -> [URL] {
         guard let enumerator = FileManager.default.enumerator(at: directory, includingPropertiesForKeys: [.isRegularFileKey]) else {
             return []
