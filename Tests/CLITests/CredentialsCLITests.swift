@@ -486,7 +486,7 @@ import TestSupport
 
     // MARK: - A refused manifest leaves no run behind as "running"
 
-    @Test(.disabled("bug: apply exiting 2 on a manifest error found mid-stream leaves its job_runs row with outcome 'running'"))
+    @Test
     func manifestErrorMidStreamLeavesNoRunningRun() throws {
         try CLIHarness.withMigratedDatabase { harness, connection in
             let fixture = try CredFixture(connection, harness: harness)

@@ -71,7 +71,16 @@ public struct ApplyRun {
         let lookups = try Connection(settings: settings)
         defer { lookups.close() }
         let authorizer = Authorizer(store: PostgresCredentialStore(connection: lookups), fallbacks: options.fallbacks)
-        _ = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
+        do {
+            _ = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
+        } catch {
+            // A manifest found unusable mid-stream (exit 2): nothing was staged (the
+            // COPY was aborted) and the run is recorded as refused, not left running.
+            _ = try? main.query("UPDATE job_runs SET outcome = 'refused', finished_at = now() WHERE id = $1", [runID])
+            throw error
+        }
+        // Fresh statistics, or the planner takes the just-loaded rows for an empty table.
+        try main.query("ANALYZE run_rows")
 
         let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial)
         var tenants: [TenantOutcome] = []

@@ -44,8 +44,10 @@ struct Stager {
             // Still attributed to its tenant when the account is legible: without
             // --partial, any failing row keeps its tenant from committing.
             let accountID = try legibleAccount(raw).flatMap { try authorizer.account(for: $0) }?.id
-            return [row, line, account, user, raw.commentText, accountID?.postgresText, nil, nil, "f", nil, nil, nil,
-                    RowStatus.invalid.rawValue, diagnostic.message, diagnostic.reason]
+            // Its user too, so that `*` rows leave that user alone under --partial.
+            let selector = legibleUser(raw).map(selectorFields) ?? [nil, nil, "f"]
+            return [row, line, account, user, raw.commentText, accountID?.postgresText] + selector
+                + [nil, nil, nil, RowStatus.invalid.rawValue, diagnostic.message, diagnostic.reason]
         case .success(let checked):
             let stored = try authorizer.account(for: checked.account)
             let selector = selectorFields(checked.user)
@@ -81,6 +83,14 @@ struct Stager {
 
     private func settingsJSON(_ settings: [SettingChange]) -> String {
         "{" + settings.map { "\"\($0.field)\": \($0.value)" }.joined(separator: ", ") + "}"
+    }
+
+    /// The user of a row that failed the schema check, if its user field names one.
+    private func legibleUser(_ raw: RawRow) -> UserSelector? {
+        guard case .string(let text)? = raw.value("user") else { return nil }
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        if let id = FieldSyntax.uuid(trimmed) { return .id(id) }
+        return FieldSyntax.email(trimmed).map(UserSelector.email)
     }
 
     /// The account of a row that failed the schema check, if its account field is

@@ -29,13 +29,20 @@ struct TenantSQL {
     }
 
     /// Step 3 (resolution) for rows naming one user: found and not deleted, or 400.
+    /// Rows that already failed (schema or credential) are resolved too, without
+    /// changing their outcome: their user is then kept out of the `*` rows (see
+    /// `fillDesired`).
     let resolveNamedUsers = """
         UPDATE run_rows r
         SET resolved_user = CASE WHEN m.deleted_at IS NULL THEN m.id END,
-            users_matched = CASE WHEN m.id IS NOT NULL AND m.deleted_at IS NULL THEN 1 END,
-            status = CASE WHEN m.id IS NULL OR m.deleted_at IS NOT NULL THEN 'invalid' END,
-            reason = CASE WHEN m.id IS NULL THEN 'user not found' WHEN m.deleted_at IS NOT NULL THEN 'user deleted' END,
-            error = CASE WHEN m.id IS NULL THEN format('user: %s not found in account %s', r.user_text, r.account)
+            users_matched = CASE WHEN r.status IS NOT NULL THEN r.users_matched
+                                 WHEN m.id IS NOT NULL AND m.deleted_at IS NULL THEN 1 END,
+            status = CASE WHEN r.status IS NOT NULL THEN r.status
+                          WHEN m.id IS NULL OR m.deleted_at IS NOT NULL THEN 'invalid' END,
+            reason = CASE WHEN r.status IS NOT NULL THEN r.reason
+                          WHEN m.id IS NULL THEN 'user not found' WHEN m.deleted_at IS NOT NULL THEN 'user deleted' END,
+            error = CASE WHEN r.status IS NOT NULL THEN r.error
+                         WHEN m.id IS NULL THEN format('user: %s not found in account %s', r.user_text, r.account)
                          WHEN m.deleted_at IS NOT NULL THEN format('user: %s is deleted', r.user_text) END
         FROM (
             SELECT q.row_no, coalesce(ui.id, ue.id) AS id,
@@ -43,9 +50,10 @@ struct TenantSQL {
             FROM run_rows q
             LEFT JOIN users ui ON ui.account_id = $2 AND ui.id = q.user_ref_id
             LEFT JOIN users ue ON ue.account_id = $2 AND lower(ue.email) = q.user_email
-            WHERE q.run_id = $1 AND q.account_id = $2 AND q.status IS NULL AND NOT q.user_all
+            WHERE q.run_id = $1 AND q.account_id = $2 AND NOT q.user_all
+              AND (q.user_ref_id IS NOT NULL OR q.user_email IS NOT NULL)
         ) m
-        WHERE r.run_id = $1 AND r.row_no = m.row_no
+        WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = m.row_no
         """
 
     /// Step 2, finished after resolution: a token without `mfa:admin` may change only
@@ -54,7 +62,7 @@ struct TenantSQL {
     /// `$4` reason.
     let confineUserTokens = """
         UPDATE run_rows
-        SET status = 'unauthorized', error = $3, reason = $4, users_matched = NULL, resolved_user = NULL
+        SET status = 'unauthorized', error = $3, reason = $4, users_matched = NULL
         WHERE run_id = $1 AND account_id = $2 AND restricted_to IS NOT NULL AND user_email IS NOT NULL
           AND resolved_user IS DISTINCT FROM restricted_to
           AND (status IS NULL OR (status = 'invalid' AND reason IN ('user not found', 'user deleted')))
@@ -76,21 +84,34 @@ struct TenantSQL {
                                          row_no integer NOT NULL) ON COMMIT DROP
         """
 
+    /// The `*` rows are few: materialized first, so that they drive the join with the
+    /// tenant's users whatever the planner believes about a freshly loaded table.
+    /// A user named by a row that failed is left out of the `*` rows: the operator
+    /// meant something else for that user ("everyone but the bot"), so `--partial`
+    /// never lets `*` decide for them.
     let fillDesired = """
         INSERT INTO mfa_desired (row_no, user_id, field, value)
+        WITH everyone AS MATERIALIZED (
+            SELECT r.row_no, s.key AS field, s.value = 'true'::jsonb AS value
+            FROM run_rows r CROSS JOIN LATERAL jsonb_each(r.settings) s
+            WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND r.user_all
+        ), named AS MATERIALIZED (
+            SELECT r.row_no, r.resolved_user AS user_id, s.key AS field, s.value = 'true'::jsonb AS value
+            FROM run_rows r CROSS JOIN LATERAL jsonb_each(r.settings) s
+            WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND NOT r.user_all
+        ), held_back AS MATERIALIZED (
+            SELECT DISTINCT resolved_user AS user_id FROM run_rows
+            WHERE run_id = $1 AND account_id = $2 AND status IS NOT NULL AND NOT user_all
+              AND resolved_user IS NOT NULL
+        ), expanded AS (
+            SELECT e.row_no, u.id AS user_id, e.field, e.value, 0 AS specificity
+            FROM everyone e JOIN users u ON u.account_id = $2 AND u.deleted_at IS NULL
+            WHERE NOT EXISTS (SELECT 1 FROM held_back h WHERE h.user_id = u.id)
+            UNION ALL
+            SELECT row_no, user_id, field, value, 1 FROM named
+        )
         SELECT row_no, user_id, field, value FROM (
-            SELECT e.*, max(e.specificity) OVER (PARTITION BY e.user_id, e.field) AS top FROM (
-                SELECT r.row_no, u.id AS user_id, s.key AS field, s.value = 'true'::jsonb AS value, 0 AS specificity
-                FROM run_rows r
-                JOIN users u ON u.account_id = $2 AND u.deleted_at IS NULL
-                CROSS JOIN LATERAL jsonb_each(r.settings) s
-                WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND r.user_all
-                UNION ALL
-                SELECT r.row_no, r.resolved_user, s.key, s.value = 'true'::jsonb, 1
-                FROM run_rows r
-                CROSS JOIN LATERAL jsonb_each(r.settings) s
-                WHERE r.run_id = $1 AND r.account_id = $2 AND r.status IS NULL AND NOT r.user_all
-            ) e
+            SELECT x.*, max(x.specificity) OVER (PARTITION BY x.user_id, x.field) AS top FROM expanded x
         ) ranked
         WHERE specificity = top
         """
@@ -126,7 +147,7 @@ struct TenantSQL {
                 ELSE format('would leave %s users (e.g. %s) with no MFA factor, but account %s requires MFA', c.users, c.email, $3::text)
             END
         FROM culprits c
-        WHERE r.run_id = $1 AND r.row_no = c.row_no AND r.status IS NULL
+        WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no AND r.status IS NULL
         """
     }
 
@@ -142,7 +163,7 @@ struct TenantSQL {
             JOIN users u ON u.account_id = $2 AND u.id = d.user_id
             ORDER BY d.row_no, o.row_no, d.field
         ) c
-        WHERE r.run_id = $1 AND r.row_no = c.row_no AND r.status IS NULL
+        WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no AND r.status IS NULL
         """
 
     /// How many rows of the tenant failed, and how many it has.
@@ -165,7 +186,7 @@ struct TenantSQL {
         SELECT c.user_id, c.field, c.value, c.row_no
         FROM (
             SELECT d.user_id, d.field, bool_and(d.value) AS value, min(d.row_no) AS row_no
-            FROM mfa_desired d JOIN run_rows r ON r.run_id = $1 AND r.row_no = d.row_no
+            FROM mfa_desired d JOIN run_rows r ON r.run_id = $1 AND r.account_id = $2 AND r.row_no = d.row_no
             GROUP BY d.user_id, d.field
             HAVING bool_and(d.value) = bool_or(d.value) AND bool_and(r.status IS NULL)
         ) c
@@ -184,14 +205,19 @@ struct TenantSQL {
         """
     }
 
-    /// One audit row per user and deciding manifest row, with the credential's id.
-    let writeAudit = """
-        INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after)
-        SELECT $2, $1, e.user_id, e.row_no, coalesce(r.principal, 'unknown'),
-               jsonb_object_agg(e.field, NOT e.value), jsonb_object_agg(e.field, e.value)
-        FROM mfa_effective e JOIN run_rows r ON r.run_id = $1 AND r.row_no = e.row_no
-        GROUP BY e.user_id, e.row_no, r.principal
+    /// One audit row per changed user, written after the UPDATE: `after` is the
+    /// user's settings now, `before` the same with the changed ones put back; the
+    /// manifest row and credential are those of the first row that decided a change.
+    var writeAudit: String {
         """
+        INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after)
+        SELECT $2, $1, c.user_id, c.row_no, coalesce(r.principal, 'unknown'), \(state("u")) || c.undo, \(state("u"))
+        FROM (SELECT user_id, min(row_no) AS row_no, jsonb_object_agg(field, NOT value) AS undo
+              FROM mfa_effective GROUP BY user_id) c
+        JOIN users u ON u.account_id = $2 AND u.id = c.user_id
+        JOIN run_rows r ON r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no
+        """
+    }
 
     /// Final statuses of the rows that passed: `$3` is `changed` or `would_change`.
     let markChanged = """

@@ -36,6 +36,8 @@ public final class RunOutputs {
     /// Completes every file and prints the summary (unless quiet).
     public func finish(run: RunInfo, tenants: [TenantOutcome]) throws {
         var summary = self.summary
+        // Users, not row credits: a user changed by two rows counts once.
+        if !tenants.isEmpty { summary.usersChanged = tenants.reduce(0) { $0 + $1.usersChanged } }
         for tenant in tenants {
             if tenant.outcome == .committed { summary.tenantsCommitted += 1 }
             if tenant.outcome == .rolledBack { summary.tenantsRolledBack += 1 }

@@ -37,8 +37,9 @@ struct EngineBearerTests {
             #expect(try f.state(bob) == ["f", "f"])
 
             let audit = try f.auditRows()
-            #expect(audit.map(\.user) == [alice, alice])
-            #expect(audit.map(\.manifestRow) == [1, 2])
+            // One audit row per changed user (section 4), credited to the first deciding row.
+            #expect(audit.map(\.user) == [alice])
+            #expect(audit.map(\.manifestRow) == [1])
             // The credential is the token's key and subject, never the token.
             #expect(audit.allSatisfy { $0.credential.contains(alice.uuidString.lowercased()) })
             #expect(audit.allSatisfy { !$0.credential.contains(token) && !$0.credential.contains(".") })

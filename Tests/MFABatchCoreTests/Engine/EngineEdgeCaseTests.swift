@@ -79,7 +79,7 @@ struct EngineEdgeCaseTests {
 
     /// The summary's `users_changed` counts users (as the tenant's does), not the sum of
     /// the rows' counts: alice, changed by two rows, is one user.
-    @Test(.disabled("engine bug: summary users_changed sums the rows' users_changed, counting a user changed by two rows twice"))
+    @Test
     func summaryUsersChangedCountsDistinctUsers() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
@@ -99,7 +99,7 @@ struct EngineEdgeCaseTests {
     }
 
     /// PRODUCT.md §4: `mfa_audit` has one row per user whose setting a run changed.
-    @Test(.disabled("engine bug: mfa_audit gets one row per (user, deciding manifest row), two for a user changed by two rows"))
+    @Test
     func oneAuditRowPerChangedUserEvenWhenTwoRowsDecideIt() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
@@ -122,7 +122,7 @@ struct EngineEdgeCaseTests {
     /// `*, totp=true` plus `bot, totp=false` is "everyone but the bot". If the bot's row
     /// fails (here: a revoked key), `--partial` applies the valid rows, but the `*` row
     /// still does not decide the bot: a named row beats `*` for that user.
-    @Test(.disabled("engine bug: a failed named row lets the * row decide its user under --partial"))
+    @Test
     func underPartialAFailedNamedRowStillExcludesItsUserFromTheStarRow() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
@@ -144,7 +144,7 @@ struct EngineEdgeCaseTests {
     }
 
     /// The same with a schema failure in the bot's row (a typo in its boolean).
-    @Test(.disabled("engine bug: a schema-invalid named row lets the * row decide its user under --partial"))
+    @Test
     func underPartialASchemaInvalidNamedRowStillExcludesItsUserFromTheStarRow() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
