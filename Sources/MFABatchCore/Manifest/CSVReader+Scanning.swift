@@ -8,18 +8,23 @@ extension CSVReader {
                                                 atEOF: window.atEOF, cells: &cells)
             switch outcome {
             case .incomplete:
-                if window.available > ManifestLimits.maxRowBytes {
-                    throw ManifestError(file: fileName, line: line,
-                                        message: "row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), "
-                                            + "the limit for a single row; is a quote left open?")
-                }
+                if window.available > ManifestLimits.maxRowBytes { throw tooLong(fileName, line) }
                 _ = try fill(window, fileName, line)
             case .malformed(let lineBreaks, let message):
                 throw ManifestError(file: fileName, line: line + lineBreaks, message: message)
+            case .record(let next, _) where next - window.start > ManifestLimits.maxRowBytes + 2:
+                // Complete, but only because the window had grown past the cap (+2: CRLF).
+                throw tooLong(fileName, line)
             default:
                 return outcome
             }
         }
+    }
+
+    private static func tooLong(_ fileName: String, _ line: Int) -> ManifestError {
+        ManifestError(file: fileName, line: line,
+                      message: "row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), "
+                          + "the limit for a single row; is a quote left open?")
     }
 
     /// Reads more input, turning an I/O failure into a `ManifestError`.

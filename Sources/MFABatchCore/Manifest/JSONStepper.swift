@@ -36,8 +36,13 @@ final class JSONStepper {
             var scanner = JSONByteScanner(base: window.base, position: window.start, end: window.end,
                                           atEOF: window.atEOF, line: line)
             scanner.stopAtLineBreak = singleLine
-            do {
+            do throws(JSONByteScanner.Failure) {
                 let result = try body(&scanner)
+                if scanner.position - window.start > ManifestLimits.maxRowBytes {
+                    // Complete, but only because the window had grown past the cap.
+                    throw JSONByteScanner.Failure.syntax(
+                        line: line, message: "row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), the limit for a single row")
+                }
                 if scanner.position > window.start { sawContent = true }
                 window.start = scanner.position
                 line = scanner.line

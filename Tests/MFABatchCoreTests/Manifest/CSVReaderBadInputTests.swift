@@ -46,6 +46,17 @@ import Testing
             + "is a quote left open?")
     }
 
+    /// Between 1 and 2 MiB a row fits the grown window; it is refused all the same.
+    @Test(arguments: [ManifestLimits.maxRowBytes + 10, ManifestLimits.maxRowBytes * 3 / 2])
+    func rowJustOverTheCapIsRefused(length: Int) {
+        var bytes = Array("account,user,totp_enabled,comment\nacme,*,true,".utf8)
+        bytes += [UInt8](repeating: UInt8(ascii: "y"), count: length)
+        bytes += Array("\nacme,*,true,\n".utf8)
+        let text = manifestErrorText { _ = try readAllRows(try CSVReader(bytes: bytes, fileName: "big.csv")) }
+        #expect(text == "big.csv: line 2: row longer than 1048576 bytes (1 MiB), the limit for a single row; "
+            + "is a quote left open?")
+    }
+
     @Test func tenMegabyteUnquotedHeaderHitsTheRowCap() {
         let bytes = [UInt8](repeating: UInt8(ascii: "a"), count: 10 << 20)
         let text = manifestErrorText { _ = try CSVReader(bytes: bytes, fileName: "big.csv") }

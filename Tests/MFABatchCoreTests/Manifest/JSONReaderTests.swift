@@ -109,6 +109,12 @@ import Testing
         #expect(text == "manifest.json: line 1: row longer than 1048576 bytes (1 MiB), the limit for a single row")
     }
 
+    @Test func rowOfOneAndAHalfMegabytesIsRefused() {
+        let bytes = Array("[{\"comment\": \"".utf8) + [UInt8](repeating: 0x61, count: 3 << 19) + Array("\"}]".utf8)
+        let text = manifestErrorText { _ = try readAllRows(JSONReader(bytes: bytes)) }
+        #expect(text == "manifest.json: line 1: row longer than 1048576 bytes (1 MiB), the limit for a single row")
+    }
+
     @Test func hugeWhitespaceBetweenRowsIsNotBuffered() throws {
         let bytes = Array("[".utf8) + [UInt8](repeating: 0x0A, count: 3 << 20) + Array("{\"user\": \"*\"}]".utf8)
         #expect(try readAllRows(JSONReader(bytes: bytes)) == [rawRow(1, line: (3 << 20) + 1, ("user", .string("*")))])
