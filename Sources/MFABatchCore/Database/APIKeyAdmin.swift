@@ -23,7 +23,7 @@ public enum APIKeyAdmin {
     }
 
     public static func create(
-        _ connection: Connection, account: AccountRecord, scopes: [String], expiresInSeconds: Int?, name: String?
+        _ connection: Connection, account: StoredAccount, scopes: [String], expiresInSeconds: Int?, name: String?
     ) throws -> Created {
         let generated = APIKeyFormat.generate()
         let id = UUID()
@@ -37,7 +37,7 @@ public enum APIKeyAdmin {
         return Created(id: id, key: generated.key, prefix: generated.prefix, expiresAt: result.scalar)
     }
 
-    public static func list(_ connection: Connection, account: AccountRecord) throws -> [Listed] {
+    public static func list(_ connection: Connection, account: StoredAccount) throws -> [Listed] {
         let result = try connection.query("""
             SELECT id, name, prefix, array_to_json(scopes)::text,
                    \(ISOTimestampSQL.render("created_at")), \(ISOTimestampSQL.render("expires_at")),

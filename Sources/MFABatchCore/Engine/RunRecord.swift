@@ -30,22 +30,14 @@ enum RunRecord {
     }
 
     static func tenantsJSON(_ tenants: [TenantOutcome]) -> String {
-        func quoted(_ text: String) -> String {
-            var out = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
-        }
-        return "[" + tenants.map { tenant in
-            "{\"account\": \(quoted(tenant.account)), \"account_id\": "
-                + (tenant.accountID.map { quoted($0.uuidString.lowercased()) } ?? "null")
-                + ", \"outcome\": \(quoted(tenant.outcome.rawValue)), \"rows\": \(tenant.rows), \"users_changed\": \(tenant.usersChanged)}"
+        "[" + tenants.map { tenant in
+            JSONText.object([
+                ("account", JSONText.string(tenant.account)),
+                ("account_id", tenant.accountID.map { JSONText.string($0.uuidString.lowercased()) } ?? "null"),
+                ("outcome", JSONText.string(tenant.outcome.rawValue)),
+                ("rows", String(tenant.rows)),
+                ("users_changed", String(tenant.usersChanged)),
+            ])
         }.joined(separator: ", ") + "]"
     }
 }

@@ -1,7 +1,7 @@
-/// Minimal JSON rendering for the CLI's small outputs (`keys list --json`, `runs`).
-/// Reports have their own streaming writers.
-enum JSONText {
-    static func string(_ value: String) -> String {
+/// Minimal JSON rendering for small outputs (`keys list --json`, `runs --json`, the
+/// `tenants` kept with a run). Reports have their own streaming byte writers.
+public enum JSONText {
+    public static func string(_ value: String) -> String {
         var out = "\""
         for scalar in value.unicodeScalars {
             switch scalar {
@@ -19,7 +19,7 @@ enum JSONText {
         return out + "\""
     }
 
-    static func object(_ members: [(String, String)]) -> String {
+    public static func object(_ members: [(String, String)]) -> String {
         "{" + members.map { string($0.0) + ":" + $0.1 }.joined(separator: ",") + "}"
     }
 }
