@@ -33,6 +33,16 @@ public final class RunOutputs {
 
     public var wantsRawRows: Bool { rejects != nil }
 
+    /// Whether anything reads successful rows one by one (a report file). Without
+    /// one, a run may count them with `countSuccess` instead of building outcomes.
+    public var wantsSuccessfulRows: Bool { !reports.isEmpty }
+
+    /// Counts a successful row that no writer needs to see.
+    public func countSuccess(_ status: RowStatus) {
+        summary.rows += 1
+        summary.counts[status, default: 0] += 1
+    }
+
     /// Completes every file and prints the summary (unless quiet).
     public func finish(run: RunInfo, tenants: [TenantOutcome]) throws {
         var summary = self.summary
