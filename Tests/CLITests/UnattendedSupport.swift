@@ -154,13 +154,21 @@ func backendCount(_ connection: Connection, appName: String) throws -> Int {
     Int(try connection.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", [appName]).scalar ?? "0") ?? 0
 }
 
-/// Backends of `appName` waiting for any advisory lock of this database.
-func advisoryWaiters(_ connection: Connection, appNames: [String]) throws -> Int {
+/// How many of `appNames` have a backend waiting for a heavyweight lock in this database.
+func lockWaiters(_ connection: Connection, appNames: [String]) throws -> Int {
     Int(try connection.query("""
-        SELECT count(*) FROM pg_stat_activity
-        WHERE datname = current_database() AND wait_event_type = 'Lock' AND wait_event = 'advisory'
+        SELECT count(DISTINCT application_name) FROM pg_stat_activity
+        WHERE datname = current_database() AND wait_event_type = 'Lock'
           AND application_name = ANY (string_to_array($1, ','))
         """, [appNames.joined(separator: ",")]).scalar ?? "0") ?? 0
+}
+
+/// What the backends of `appNames` are doing, for failure messages.
+func activity(_ connection: Connection, appNames: [String]) throws -> String {
+    try connection.query("""
+        SELECT application_name, state, wait_event_type, wait_event, left(query, 60) FROM pg_stat_activity
+        WHERE application_name = ANY (string_to_array($1, ',')) ORDER BY application_name
+        """, [appNames.joined(separator: ",")]).rows.map { $0.map { $0 ?? "-" }.joined(separator: " | ") }.joined(separator: "\n")
 }
 
 /// A seeded tenant: its account and users (id, email), all settings false.
