@@ -8,6 +8,7 @@ nonisolated var commands: [any Command.Type] {
         MigrateCommand.self,
         ValidateCommand.self,
         ApplyCommand.self,
+        PlanCommand.self,
         RunsCommand.self,
         RunsShowCommand.self,
         KeysCreateCommand.self,

@@ -14,12 +14,17 @@ public struct ApplyRun {
         public var partial: Bool
         public var job: String?
         public var fallbacks: Authorizer.Fallbacks
+        /// Tenants applied at once, each on its own connection (`--parallel`).
+        public var parallel: Int
+        /// Applying a saved plan: each tenant's fingerprint when planned.
+        public var plannedFingerprints: [UUID: String]?
 
-        public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks) {
+        public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks, parallel: Int = 1) {
             self.mode = mode
             self.partial = partial
             self.job = job
             self.fallbacks = fallbacks
+            self.parallel = parallel
         }
     }
 
@@ -82,23 +87,11 @@ public struct ApplyRun {
         // Fresh statistics, or the planner takes the just-loaded rows for an empty table.
         try main.query("ANALYZE run_rows")
 
-        let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial)
-        var tenants: [TenantOutcome] = []
-        var lost: PostgresError?
-        for tenant in try tenantsInOrder(main, runID) {
-            if interruption.requested != nil || lost != nil {
-                tenants.append(TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                             outcome: .rolledBack, rows: tenant.rows, usersChanged: 0))
-                continue
-            }
-            do {
-                tenants.append(try applier.apply(tenant, on: main))
-            } catch let error as PostgresError where error.isConnectionLost {
-                lost = error
-                tenants.append(TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                             outcome: .rolledBack, rows: tenant.rows, usersChanged: 0))
-            }
-        }
+        let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial,
+                                    plannedFingerprints: options.plannedFingerprints)
+        let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel)
+            .run(try tenantsInOrder(main, runID), main: main, interruption: interruption)
+        let tenants = scheduled.tenants, lost = scheduled.lost
 
         if let lost {
             // The server may be back (a restart): report from it; else from what we know.

@@ -9,11 +9,14 @@ import Postgres
 ///
 /// Without `partial`, a tenant with any failing row commits nothing to tenant
 /// tables: only the rows' outcomes are recorded, its valid rows `not_applied`.
-struct TenantApplier {
+struct TenantApplier: Sendable {
     let runID: UUID
     let sql: TenantSQL
     let dryRun: Bool
     let partial: Bool
+    /// Applying a saved plan: the fingerprint each tenant had when planned. A tenant
+    /// whose data differs now (or that the plan did not have) is refused as `stale`.
+    var plannedFingerprints: [UUID: String]? = nil
     var maxAttempts = 5
 
     struct Tenant: Sendable {
@@ -43,6 +46,12 @@ struct TenantApplier {
     private func attemptOnce(_ tenant: Tenant, _ connection: Connection) throws -> TenantOutcome {
         let ids: [(any PostgresParameter)?] = [runID, tenant.accountID]
         return try TenantScope.transaction(connection, account: tenant.accountID) { connection in
+            let fingerprint = try connection.query(sql.fingerprint, ids).scalar
+            if let planned = plannedFingerprints, planned[tenant.accountID] != fingerprint {
+                try connection.query(sql.markStale, ids)
+                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .stale,
+                                     rows: try rowCount(tenant, connection), usersChanged: 0)
+            }
             let policy = try connection.query(sql.accountPolicy, ids)
             let mfaRequired = PostgresText.bool(policy.rows.first?[1]) ?? false
 
@@ -59,8 +68,10 @@ struct TenantApplier {
             let failures = Int(counts[0] ?? "0") ?? 0, rows = Int(counts[1] ?? "0") ?? 0
             if failures > 0 && !partial {
                 try connection.query(sql.markNotApplied, ids)
-                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                     outcome: dryRun ? .dryRun : .rolledBack, rows: rows, usersChanged: 0)
+                var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                            outcome: dryRun ? .dryRun : .rolledBack, rows: rows, usersChanged: 0)
+                outcome.fingerprint = fingerprint
+                return outcome
             }
 
             try connection.query(sql.fillEffective(lock: !dryRun), ids)
@@ -72,8 +83,10 @@ struct TenantApplier {
             try connection.query(sql.markChanged, ids + [changedStatus.rawValue])
             try connection.query(sql.markUnchanged, ids)
             let usersChanged = Int(try connection.query(sql.countUsersChanged).scalar ?? "0") ?? 0
-            return TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                 outcome: dryRun ? .dryRun : .committed, rows: rows, usersChanged: usersChanged)
+            var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
+                                        outcome: dryRun ? .dryRun : .committed, rows: rows, usersChanged: usersChanged)
+            outcome.fingerprint = fingerprint
+            return outcome
         }
     }
 

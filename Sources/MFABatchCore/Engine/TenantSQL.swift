@@ -5,7 +5,7 @@
 ///
 /// Row-level security confines all of them to the tenant (see `TenantScope`), so a
 /// `run_rows` entry that points at another tenant's user simply matches nothing.
-struct TenantSQL {
+struct TenantSQL: Sendable {
     /// Setting names, in spec order; checked to be plain identifiers.
     let settings: [String]
 
@@ -234,4 +234,25 @@ struct TenantSQL {
     let countUsersChanged = "SELECT count(DISTINCT user_id) FROM mfa_effective"
 
     let accountPolicy = "SELECT slug, mfa_required FROM accounts WHERE id = $2 AND $1::uuid IS NOT NULL"
+
+    /// A digest of everything a tenant's outcome depends on in the database: each
+    /// user's id, email, deletion and settings, and the account's `mfa_required`.
+    /// Taken first in the tenant's transaction (after its lock), for saved plans.
+    var fingerprint: String {
+        """
+        SELECT md5(a.mfa_required::text || '|' || coalesce(string_agg(
+                   u.id::text || '|' || lower(u.email) || '|' || (u.deleted_at IS NULL)::text || '|' || \(state("u"))::text,
+                   ',' ORDER BY u.id), ''))
+        FROM accounts a LEFT JOIN users u ON u.account_id = a.id
+        WHERE a.id = $2 AND $1::uuid IS NOT NULL
+        GROUP BY a.mfa_required
+        """
+    }
+
+    /// Plan apply: the tenant changed since planning; its undecided rows are `stale`.
+    let markStale = """
+        UPDATE run_rows SET status = 'stale', reason = 'tenant changed since planning',
+               error = 'the tenant''s data changed since the plan was made; plan again'
+        WHERE run_id = $1 AND account_id = $2 AND status IS NULL
+        """
 }

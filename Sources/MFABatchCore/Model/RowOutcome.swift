@@ -108,6 +108,9 @@ public struct TenantOutcome: Sendable, Equatable {
     public var outcome: Outcome
     public var rows: Int
     public var usersChanged: Int
+    /// A digest of the tenant's data as the run saw it (dry runs and plans), so that
+    /// applying a saved plan can tell whether the tenant changed since. Not reported.
+    public var fingerprint: String?
 
     public init(account: String, accountID: UUID?, outcome: Outcome, rows: Int, usersChanged: Int) {
         self.account = account

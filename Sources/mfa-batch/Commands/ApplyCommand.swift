@@ -3,80 +3,58 @@ import MFABatchCore
 
 struct ApplyCommand: Command {
     static let words = ["apply"]
-    static let summary = "check, authorize and apply a manifest, one transaction per tenant"
+    static let summary = "check, authorize and apply a manifest (or a saved plan), one transaction per tenant"
     static let help = """
-        usage: mfa-batch apply MANIFEST [--dry-run] [--partial] [--credentials PATH] [--job NAME]
-                               [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet]
-                               [--database-url URL]
+        usage: mfa-batch apply MANIFEST|PLAN [--dry-run] [--partial] [--credentials PATH] [--job NAME]
+                               [--parallel N] [--format csv|json|jsonl] [--report PATH]... [--rejects PATH]
+                               [--quiet] [--database-url URL]
 
         Checks every row (schema, credential, user, policy, conflicts), then applies the
         changes one PostgreSQL transaction per tenant, with an audit row per changed
         user. MANIFEST `-` is stdin (needs --format).
+        Given a PLAN saved by `mfa-batch plan`, applies exactly what was previewed: the
+        manifest must be unchanged (else exit 2), and a tenant whose data changed since
+        planning is refused as `stale`.
           --dry-run           every check and every diff against live data; writes nothing to tenant tables
           --partial           apply a tenant's valid rows even when other rows of that tenant fail
           --credentials PATH  JSON {"ACCOUNT": {"api_key": "…"}} or {"ACCOUNT": {"bearer": "…"}}
-          --job NAME          names the run (shown by `runs`)
+          --job NAME          names the run (shown by `runs`); a second run of NAME while one runs exits 4
+          --parallel N        apply up to N tenants at once, each on its own connection (1-64, default 1)
           --report PATH       the report (.csv: CSV, else JSON; `-`: JSON on stdout); twice allowed
           --rejects PATH      rows that did not succeed, as a manifest to fix and re-run
           --quiet             no summary on stdout
         Environment: MFA_BATCH_API_KEY is the credential of rows that name none.
         """
-    static let options: [OptionSpec] = databaseOptions + outputOptions + [
-        .flag("dry-run"), .flag("partial"), .value("credentials"), .value("job"), .value("format"),
-    ]
+    static let options: [OptionSpec] = RunInvocation.options + [.flag("dry-run")]
 
-    let manifest: String
+    let target: String
     let format: ManifestFormat?
+    let invocation: RunInvocation
     let arguments: ParsedArguments
-    let console: Console
 
     init(_ arguments: ParsedArguments, console: Console) throws {
-        manifest = try arguments.requirePositionals(["MANIFEST"])[0]
+        target = try arguments.requirePositionals(["MANIFEST"])[0]
         format = try parseFormat(arguments)
-        if let job = arguments.value("job"), job.isEmpty || job.count > 200 {
-            throw CLIError.usage("--job needs a name of 1 to 200 characters")
-        }
+        invocation = try RunInvocation(arguments, console: console)
         self.arguments = arguments
-        self.console = console
     }
 
     func run() throws -> ExitCode {
-        let credentials: CredentialsFile?
+        guard PlanFile.isPlan(path: target) else {
+            return try invocation.execute(manifest: target, format: format, mode: arguments.flag("dry-run") ? .dryRun : .apply,
+                                          partial: arguments.flag("partial")).exitCode
+        }
+        if arguments.flag("dry-run") || arguments.flag("partial") || format != nil {
+            throw CLIError.usage("--dry-run, --partial and --format do not apply to a saved plan (it keeps those of the preview)")
+        }
+        let plan: PlanFile
         do {
-            credentials = try arguments.value("credentials").map { try CredentialsFile.load(path: $0) }
+            plan = try PlanFile.read(path: target)
         } catch {
             throw CLIError.usage("\(error)")
         }
-        let settings = DatabaseAccess.settings(arguments, console)
-        try DatabaseAccess.connectMigrated(settings).close()
-        let schema = SettingsSchema.bundled
-        let input = try ManifestInput(path: manifest, format: format)
-        // Open once up front: a bad CSV header rejects the manifest before anything runs.
-        let reader = try input.open(schema: schema)
-        let outputs = try makeOutputs(arguments, format: reader.format, columns: reader.columns)
-        let options = ApplyRun.Options(
-            mode: arguments.flag("dry-run") ? .dryRun : .apply, partial: arguments.flag("partial"),
-            job: arguments.value("job"),
-            fallbacks: Authorizer.Fallbacks(file: credentials, environment: console.environment))
-        let signals = SignalMonitor()
-        do {
-            let result = try ApplyRun(settings: settings, schema: schema, options: options)
-                .run(input: input, outputs: outputs, interruption: signals.interruption)
-            if let error = result.databaseLost {
-                console.err("mfa-batch: error: lost the database mid-run: \(error.message); the report says which tenants committed")
-            }
-            return result.exitCode
-        } catch let RunLock.Failure.jobRunning(job, holder) {
-            outputs.discard()
-            var message = "job '\(job)' is already running"
-            if let holder {
-                message += " (run \(holder.id), started \(holder.startedAt)"
-                    + (holder.host.map { " on \($0)" } ?? "") + (holder.pid.map { ", pid \($0)" } ?? "") + ")"
-            }
-            throw CLIError(exitCode: .jobRunning, message: message)
-        } catch {
-            outputs.discard()
-            throw error
-        }
+        return try invocation.execute(manifest: plan.manifest, format: plan.format, mode: .apply, partial: plan.partial,
+                                      expectedSHA256: plan.manifestSHA256,
+                                      plannedFingerprints: plan.fingerprints).exitCode
     }
 }

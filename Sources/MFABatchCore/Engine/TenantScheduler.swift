@@ -1,0 +1,93 @@
+import Foundation
+import Postgres
+import Synchronization
+
+/// Runs the tenants of a run: one after another on the run's connection, or, with
+/// `--parallel N`, on N worker threads that each own a connection and take the next
+/// tenant in order. Each tenant is still one transaction; outcomes come back in
+/// tenant order (the report itself is read back in manifest order).
+///
+/// A stop — SIGINT/SIGTERM, or a lost connection — lets the tenants in progress
+/// finish or roll back and starts no new one; tenants never started are reported
+/// `rolled_back` (their rows become `not_applied`).
+struct TenantScheduler: Sendable {
+    let applier: TenantApplier
+    let settings: ConnectionSettings
+    let parallel: Int
+
+    struct Outcome {
+        var tenants: [TenantOutcome]
+        var lost: PostgresError?
+    }
+
+    func run(_ tenants: [TenantApplier.Tenant], main: Connection, interruption: Interruption) -> Outcome {
+        if parallel <= 1 || tenants.count <= 1 {
+            var outcomes: [TenantOutcome] = []
+            var lost: PostgresError?
+            for tenant in tenants {
+                if interruption.requested != nil || lost != nil {
+                    outcomes.append(notStarted(tenant))
+                    continue
+                }
+                do {
+                    outcomes.append(try applier.apply(tenant, on: main))
+                } catch {
+                    lost = error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")
+                    outcomes.append(notStarted(tenant))
+                }
+            }
+            return Outcome(tenants: outcomes, lost: lost)
+        }
+        return runInParallel(tenants, interruption: interruption)
+    }
+
+    private func runInParallel(_ tenants: [TenantApplier.Tenant], interruption: Interruption) -> Outcome {
+        let state = Mutex(SharedState(results: Array(repeating: nil, count: tenants.count)))
+        let group = DispatchGroup()
+        for _ in 0..<min(parallel, tenants.count) {
+            group.enter()
+            let worker = Thread { [applier, settings] in
+                defer { group.leave() }
+                let connection: Connection
+                do {
+                    connection = try Connection(settings: settings)
+                } catch {
+                    state.withLock { $0.lost = $0.lost ?? (error as? PostgresError) }
+                    return
+                }
+                defer { connection.close() }
+                while true {
+                    let index: Int? = state.withLock { shared in
+                        guard shared.lost == nil, interruption.requested == nil, shared.next < tenants.count else { return nil }
+                        defer { shared.next += 1 }
+                        return shared.next
+                    }
+                    guard let index else { return }
+                    do {
+                        let outcome = try applier.apply(tenants[index], on: connection)
+                        state.withLock { $0.results[index] = outcome }
+                    } catch {
+                        state.withLock { $0.lost = $0.lost ?? (error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")) }
+                        return
+                    }
+                }
+            }
+            worker.start()
+        }
+        group.wait()
+        return state.withLock { shared in
+            Outcome(tenants: tenants.indices.map { shared.results[$0] ?? notStarted(tenants[$0]) }, lost: shared.lost)
+        }
+    }
+
+    private struct SharedState: Sendable {
+        var results: [TenantOutcome?]
+        var next = 0
+        var lost: PostgresError?
+    }
+
+    private func notStarted(_ tenant: TenantApplier.Tenant) -> TenantOutcome {
+        TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack, rows: tenant.rows,
+                      usersChanged: 0)
+    }
+}
