@@ -445,13 +445,7 @@ import TestSupport
 
     /// The audit trail read by its own clock: ordered by `changed_at` (id as tie-break)
     /// it must tell the same story.
-    @Test(.disabled("""
-        bug: mfa_audit.changed_at is now(), the start of the tenant transaction, taken before the \
-        tenant's advisory lock (TenantScope: BEGIN, set_config, pg_advisory_xact_lock in separate round trips). \
-        A run that began its transaction first but got the lock second gets the earlier changed_at, so \
-        ordered by changed_at the trail shows before != previous after (intermittent: 3 times in about 130 runs, more often under CPU load). \
-        Fix: set changed_at = clock_timestamp() in writeAudit (after the lock).
-        """))
+    @Test
     func auditRowsOrderedByChangedAtFollowTheOrderOfTheChanges() throws {
         try CLIHarness.withMigratedDatabase { harness, connection in
             let directory = try CLIHarness.temporaryDirectory()

@@ -208,10 +208,13 @@ struct TenantSQL: Sendable {
     /// One audit row per changed user, written after the UPDATE: `after` is the
     /// user's settings now, `before` the same with the changed ones put back; the
     /// manifest row and credential are those of the first row that decided a change.
+    /// `changed_at` is the time of the write (not the transaction's start, which may
+    /// precede a wait for the tenant lock), so audit rows sort in the order applied.
     var writeAudit: String {
         """
-        INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after)
-        SELECT $2, $1, c.user_id, c.row_no, coalesce(r.principal, 'unknown'), \(state("u")) || c.undo, \(state("u"))
+        INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after, changed_at)
+        SELECT $2, $1, c.user_id, c.row_no, coalesce(r.principal, 'unknown'), \(state("u")) || c.undo, \(state("u")),
+               clock_timestamp()
         FROM (SELECT user_id, min(row_no) AS row_no, jsonb_object_agg(field, NOT value) AS undo
               FROM mfa_effective GROUP BY user_id) c
         JOIN users u ON u.account_id = $2 AND u.id = c.user_id
