@@ -7,6 +7,8 @@ import Postgres
 /// ```sql
 /// BEGIN ISOLATION LEVEL READ COMMITTED;
 /// SELECT set_config('mfa_batch.account_id', $1, true);  -- transaction-local
+/// -- also lock_timeout, statement_timeout, and jit off: the set-based statements
+/// -- are short, and their inflated estimates (jsonb_each) made JIT compile each one
 /// SELECT pg_advisory_xact_lock($2);                       -- one run per tenant at a time
 /// SET LOCAL ROLE mfa_batch_tenant;                        -- RLS holds even for a superuser
 /// … body …
@@ -29,7 +31,7 @@ public enum TenantScope {
     ) throws -> T {
         try connection.transaction { connection in
             try connection.query(
-                "SELECT set_config('mfa_batch.account_id', $1, true), set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true)",
+                "SELECT set_config('mfa_batch.account_id', $1, true), set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true), set_config('jit', 'off', true)",
                 [account, lockTimeout, statementTimeout])
             try connection.query("SELECT pg_advisory_xact_lock($1)", [lockKey(account)])
             try connection.query("SET LOCAL ROLE mfa_batch_tenant")

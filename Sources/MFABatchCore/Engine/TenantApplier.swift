@@ -75,6 +75,7 @@ struct TenantApplier: Sendable {
             }
 
             try connection.query(sql.fillEffective(lock: !dryRun), ids)
+            try connection.query(sql.analyzeEffective)
             if !dryRun {
                 try connection.query(sql.applyChanges, ids)
                 try connection.query(sql.writeAudit, ids)

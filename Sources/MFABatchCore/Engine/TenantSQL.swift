@@ -118,6 +118,9 @@ struct TenantSQL: Sendable {
 
     let indexDesired = "CREATE INDEX ON mfa_desired (user_id, field); ANALYZE mfa_desired"
 
+    /// Real statistics for the planner (a temporary table has none).
+    let analyzeEffective = "ANALYZE mfa_effective"
+
     /// Step 4 (policy), for accounts with `mfa_required`: rows that would leave a user
     /// who has a factor now with none. Disagreeing (conflicting) settings count as
     /// unchanged here; they are step 5's. `$3` is the account as shown.
@@ -222,7 +225,10 @@ struct TenantSQL: Sendable {
         """
     }
 
-    /// Final statuses of the rows that passed: `$3` is `changed` or `would_change`.
+    /// Final statuses of the rows that passed: `$3` (`changed` or `would_change`)
+    /// with the users each changed (primary-key lookups from the few changing rows),
+    /// then `unchanged` with 0 for the rest. Two plain statements on purpose: a
+    /// single self-join was planned as a quadratic nested loop.
     let markChanged = """
         UPDATE run_rows r SET users_changed = x.n, status = $3
         FROM (SELECT row_no, count(DISTINCT user_id) AS n FROM mfa_effective GROUP BY row_no) x
