@@ -61,6 +61,18 @@ public enum AuthDenial: Sendable, Hashable, Error, CustomStringConvertible {
         }
     }
 
+    /// Denials that show only that the credential is not one of the account's: they
+    /// are reported exactly like an unknown account, so that no caller learns
+    /// whether an account exists without holding a credential of it (section 2).
+    /// Revoked, expired or under-scoped keys, and correctly signed tokens, did
+    /// belong to the account and keep their own reason.
+    public var provesNothingAboutAccount: Bool {
+        switch self {
+        case .unknownAPIKey, .apiKeyOtherAccount, .unknownTokenKey, .tokenSignatureInvalid: return true
+        default: return false
+        }
+    }
+
     /// The HTTP-style code of every denial.
     public var code: Int { 401 }
 

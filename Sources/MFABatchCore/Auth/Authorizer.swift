@@ -85,16 +85,27 @@ public final class Authorizer {
     /// Throws only store (database) failures.
     public func authorize(_ row: CheckedRow, account: StoredAccount?) throws -> AuthDecision {
         guard let credential = credential(for: row, account: account) else { return .denied(.missingCredentials) }
-        // Unknown account: nothing from the database, only what the row wrote.
-        guard let account else { return .denied(.unknownAccount(asWritten: row.account.description)) }
-        let key = CacheKey(credential: Self.digest(credential), account: account.id)
-        if let cached = decisions[key] { return cached }
-        let decision: AuthDecision
-        switch credential {
-        case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
-        case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
+        let unknown = AuthDenial.unknownAccount(asWritten: row.account.description)
+        // Unknown account: nothing from the database, only what the row wrote. A
+        // malformed token reads the same whatever the account, so it is said first.
+        guard let account else {
+            if case .bearer(let token) = credential {
+                do { _ = try JWT.parse(token) } catch { return .denied(error) }
+            }
+            return .denied(unknown)
         }
-        decisions[key] = decision
+        let key = CacheKey(credential: Self.digest(credential), account: account.id)
+        let decision: AuthDecision
+        if let cached = decisions[key] {
+            decision = cached
+        } else {
+            switch credential {
+            case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
+            case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
+            }
+            decisions[key] = decision
+        }
+        if case .denied(let denial) = decision, denial.provesNothingAboutAccount { return .denied(unknown) }
         return decision
     }
 

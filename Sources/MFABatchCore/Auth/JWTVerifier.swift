@@ -32,9 +32,10 @@ public struct JWTVerifier: Sendable {
         guard let key = try store.jwtKey(accountID: account.id, kid: jwt.kid) else {
             return .denied(.unknownTokenKey)
         }
-        guard !key.isRevoked else { return .denied(.tokenKeyRevoked) }
         let expected = Crypto.hmacSHA256(key: key.secret, message: jwt.signingInput)
         guard Crypto.constantTimeEqual(expected, jwt.signature) else { return .denied(.tokenSignatureInvalid) }
+        // Only a correctly signed token learns that its key was revoked.
+        guard !key.isRevoked else { return .denied(.tokenKeyRevoked) }
 
         let claims = jwt.claims
         let seconds = now.timeIntervalSince1970

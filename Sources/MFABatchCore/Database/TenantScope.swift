@@ -7,9 +7,10 @@ import Postgres
 /// ```sql
 /// BEGIN ISOLATION LEVEL READ COMMITTED;
 /// SELECT set_config('mfa_batch.account_id', $1, true);  -- transaction-local
-/// -- also lock_timeout, statement_timeout, and jit off: the set-based statements
+/// SELECT set_config('jit', 'off', true);            -- the set-based statements
 /// -- are short, and their inflated estimates (jsonb_each) made JIT compile each one
-/// SELECT pg_advisory_xact_lock($2);                       -- one run per tenant at a time
+/// SELECT pg_advisory_xact_lock(hashtextextended(…));     -- one run per tenant, waiting
+/// SELECT set_config('lock_timeout', …), set_config('statement_timeout', …)
 /// SET LOCAL ROLE mfa_batch_tenant;                        -- RLS holds even for a superuser
 /// … body …
 /// COMMIT;
@@ -17,13 +18,6 @@ import Postgres
 /// Everything here is transaction-scoped (no session state, no session locks, no
 /// prepared statements), so it also works behind a transaction-pooling PgBouncer.
 public enum TenantScope {
-    /// The advisory-lock key of an account: the first 8 bytes of its UUID.
-    public static func lockKey(_ account: UUID) -> Int64 {
-        let u = account.uuid
-        let bytes = [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7]
-        return Int64(bitPattern: bytes.reduce(UInt64(0)) { $0 << 8 | UInt64($1) })
-    }
-
     @discardableResult
     public static func transaction<T>(
         _ connection: Connection, account: UUID, lockTimeout: String = "10s", statementTimeout: String = "5min",
@@ -31,9 +25,14 @@ public enum TenantScope {
     ) throws -> T {
         try connection.transaction { connection in
             try connection.query(
-                "SELECT set_config('mfa_batch.account_id', $1, true), set_config('lock_timeout', $2, true), set_config('statement_timeout', $3, true), set_config('jit', 'off', true)",
-                [account, lockTimeout, statementTimeout])
-            try connection.query("SELECT pg_advisory_xact_lock($1)", [lockKey(account)])
+                "SELECT set_config('mfa_batch.account_id', $1, true), set_config('jit', 'off', true)", [account])
+            // Waits as long as another run holds the tenant: runs on one tenant serialize
+            // rather than fail. The whole id is hashed, so sequential or time-ordered ids
+            // of different tenants do not share a lock.
+            try connection.query("SELECT pg_advisory_xact_lock(hashtextextended('mfa_batch.tenant:' || $1, 0))", [account])
+            try connection.query(
+                "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
+                [lockTimeout, statementTimeout])
             try connection.query("SET LOCAL ROLE mfa_batch_tenant")
             return try body(connection)
         }

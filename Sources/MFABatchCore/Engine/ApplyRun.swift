@@ -146,10 +146,15 @@ public struct ApplyRun {
         if !missing.isEmpty { throw EngineError.missingColumns(missing) }
     }
 
+    /// The tenants to decide, in order of first appearance: only those with at least
+    /// one row whose credential was valid for them, so that a caller without one
+    /// learns nothing about a tenant from `tenants` (its rows stay 401 / 400).
     private func tenantsInOrder(_ connection: Connection, _ runID: UUID) throws -> [TenantApplier.Tenant] {
         let result = try connection.query("""
             SELECT r.account_id, a.slug, count(*) FROM run_rows r JOIN accounts a ON a.id = r.account_id
-            WHERE r.run_id = $1 GROUP BY r.account_id, a.slug ORDER BY min(r.row_no)
+            WHERE r.run_id = $1 GROUP BY r.account_id, a.slug
+            HAVING bool_or(r.principal IS NOT NULL)
+            ORDER BY min(r.row_no)
             """, [runID])
         return result.rows.compactMap { row in
             guard let id = row[0].flatMap(UUID.init(uuidString:)), let slug = row[1] else { return nil }

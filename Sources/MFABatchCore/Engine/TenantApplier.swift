@@ -75,6 +75,15 @@ struct TenantApplier: Sendable {
             }
 
             try connection.query(sql.fillEffective(lock: !dryRun), ids)
+            if failures > 0 {
+                // --partial with failed rows: keep what they decided out, then make sure
+                // what remains still satisfies the policy, until nothing more fails.
+                while true {
+                    try connection.query(sql.pruneEffective, ids)
+                    guard mfaRequired,
+                          try connection.query(sql.recheckPolicy, ids + [tenant.slug]).affectedRows > 0 else { break }
+                }
+            }
             try connection.query(sql.analyzeEffective)
             if !dryRun {
                 try connection.query(sql.applyChanges, ids)

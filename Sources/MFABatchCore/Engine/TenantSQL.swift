@@ -49,7 +49,7 @@ struct TenantSQL: Sendable {
                    CASE WHEN ui.id IS NOT NULL THEN ui.deleted_at ELSE ue.deleted_at END AS deleted_at
             FROM run_rows q
             LEFT JOIN users ui ON ui.account_id = $2 AND ui.id = q.user_ref_id
-            LEFT JOIN users ue ON ue.account_id = $2 AND lower(ue.email) = q.user_email
+            LEFT JOIN users ue ON ue.account_id = $2 AND lower(ue.email) = lower(q.user_email)
             WHERE q.run_id = $1 AND q.account_id = $2 AND NOT q.user_all
               AND (q.user_ref_id IS NOT NULL OR q.user_email IS NOT NULL)
         ) m
@@ -79,9 +79,9 @@ struct TenantSQL: Sendable {
     /// (a named user beats `*`). Transaction-scoped temporary tables only.
     let createWorkTables = """
         CREATE TEMP TABLE mfa_desired (row_no integer NOT NULL, user_id uuid NOT NULL, field text NOT NULL,
-                                       value boolean NOT NULL) ON COMMIT DROP;
+                                       value boolean NOT NULL, specific boolean NOT NULL) ON COMMIT DROP;
         CREATE TEMP TABLE mfa_effective (user_id uuid NOT NULL, field text NOT NULL, value boolean NOT NULL,
-                                         row_no integer NOT NULL) ON COMMIT DROP
+                                         row_no integer NOT NULL, specific boolean NOT NULL) ON COMMIT DROP
         """
 
     /// The `*` rows are few: materialized first, so that they drive the join with the
@@ -90,7 +90,7 @@ struct TenantSQL: Sendable {
     /// meant something else for that user ("everyone but the bot"), so `--partial`
     /// never lets `*` decide for them.
     let fillDesired = """
-        INSERT INTO mfa_desired (row_no, user_id, field, value)
+        INSERT INTO mfa_desired (row_no, user_id, field, value, specific)
         WITH everyone AS MATERIALIZED (
             SELECT r.row_no, s.key AS field, s.value = 'true'::jsonb AS value
             FROM run_rows r CROSS JOIN LATERAL jsonb_each(r.settings) s
@@ -110,7 +110,7 @@ struct TenantSQL: Sendable {
             UNION ALL
             SELECT row_no, user_id, field, value, 1 FROM named
         )
-        SELECT row_no, user_id, field, value FROM (
+        SELECT row_no, user_id, field, value, specificity = 1 FROM (
             SELECT x.*, max(x.specificity) OVER (PARTITION BY x.user_id, x.field) AS top FROM expanded x
         ) ranked
         WHERE specificity = top
@@ -185,10 +185,11 @@ struct TenantSQL: Sendable {
     /// so the audit's `before` is the value really replaced).
     func fillEffective(lock: Bool) -> String {
         """
-        INSERT INTO mfa_effective (user_id, field, value, row_no)
-        SELECT c.user_id, c.field, c.value, c.row_no
+        INSERT INTO mfa_effective (user_id, field, value, row_no, specific)
+        SELECT c.user_id, c.field, c.value, c.row_no, c.specific
         FROM (
-            SELECT d.user_id, d.field, bool_and(d.value) AS value, min(d.row_no) AS row_no
+            SELECT d.user_id, d.field, bool_and(d.value) AS value, min(d.row_no) AS row_no,
+                   bool_or(d.specific) AS specific
             FROM mfa_desired d JOIN run_rows r ON r.run_id = $1 AND r.account_id = $2 AND r.row_no = d.row_no
             GROUP BY d.user_id, d.field
             HAVING bool_and(d.value) = bool_or(d.value) AND bool_and(r.status IS NULL)
@@ -196,6 +197,50 @@ struct TenantSQL: Sendable {
         JOIN users u ON u.account_id = $2 AND u.id = c.user_id
         WHERE (\(state("u")) ->> c.field)::boolean IS DISTINCT FROM c.value
         \(lock ? "FOR UPDATE OF u" : "")
+        """
+    }
+
+    /// With `--partial`, after rows failed: drop every change a failed row took part
+    /// in deciding, and every change a `*` row decides for a user that a failed row
+    /// names ("everyone but the bot" must hold when the bot's row fails).
+    let pruneEffective = """
+        DELETE FROM mfa_effective e
+        WHERE EXISTS (SELECT 1 FROM mfa_desired d
+                      JOIN run_rows r ON r.run_id = $1 AND r.account_id = $2 AND r.row_no = d.row_no
+                      WHERE d.user_id = e.user_id AND d.field = e.field AND r.status IS NOT NULL)
+           OR (NOT e.specific AND EXISTS (SELECT 1 FROM run_rows f
+                      WHERE f.run_id = $1 AND f.account_id = $2 AND f.status IS NOT NULL AND NOT f.user_all
+                        AND f.resolved_user = e.user_id))
+        """
+
+    /// With `--partial` on an `mfa_required` account: the policy again, on what will
+    /// really be applied once failed rows are left out (leaving a row out can leave
+    /// another row's change without the factor it relied on). Repeated with
+    /// `pruneEffective` until no row fails. `$3` is the account as shown.
+    var recheckPolicy: String {
+        """
+        WITH finals AS (
+            SELECT u.id, u.email, \(state("u")) AS before, \(state("u")) || jsonb_object_agg(e.field, e.value) AS after
+            FROM mfa_effective e JOIN users u ON u.account_id = $2 AND u.id = e.user_id
+            GROUP BY u.account_id, u.id
+        ), stripped AS (
+            SELECT id, email FROM finals
+            WHERE jsonb_path_exists(before, '$.* ? (@ == true)') AND NOT jsonb_path_exists(after, '$.* ? (@ == true)')
+        ), culprits AS (
+            SELECT d.row_no, min(s.email) AS email, count(DISTINCT s.id) AS users
+            FROM mfa_effective e JOIN stripped s ON s.id = e.user_id
+            JOIN mfa_desired d ON d.user_id = e.user_id AND d.field = e.field
+            WHERE NOT e.value
+            GROUP BY d.row_no
+        )
+        UPDATE run_rows r
+        SET status = 'invalid', reason = 'would leave a user without MFA',
+            error = CASE WHEN c.users = 1
+                THEN format('would leave user %s with no MFA factor, but account %s requires MFA', c.email, $3::text)
+                ELSE format('would leave %s users (e.g. %s) with no MFA factor, but account %s requires MFA', c.users, c.email, $3::text)
+            END
+        FROM culprits c
+        WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no AND r.status IS NULL
         """
     }
 

@@ -13,10 +13,9 @@ import Postgres
 public final class RunLock {
     private let connection: Connection
 
-    /// Lock keys: run liveness is (class 1297, low bits of the run id); a job is
-    /// (class 1298, hashtext(job name)). The classes are arbitrary constants of ours.
+    /// Lock keys: run liveness is (class 1297, low bits of the run id), which
+    /// `isAliveSQL` finds in `pg_locks`; a job is a 64-bit hash of its name.
     static let runClass: Int32 = 1297
-    static let jobClass: Int32 = 1298
 
     public enum Failure: Error {
         /// Another live run holds the job.
@@ -37,7 +36,8 @@ public final class RunLock {
         connection = try Connection(settings: settings)
         try connection.query("BEGIN")
         if let job {
-            let got = try connection.query("SELECT pg_try_advisory_xact_lock($1, hashtext($2))", [RunLock.jobClass, job]).scalar
+            let got = try connection.query(
+                "SELECT pg_try_advisory_xact_lock(hashtextextended('mfa_batch.job:' || $1, 0))", [job]).scalar
             if got != "t" {
                 let holder = try RunLock.runningRun(connection, job: job)
                 connection.close()

@@ -164,7 +164,11 @@ struct AuthAttackCorpusTests {
     func denied(_ attack: AttackCase) throws {
         let row = F.row(account: attack.account, user: attack.user, credential: attack.credential)
         let (_, denial) = try decide(row)
-        #expect(denial == attack.expected)
+        // What the caller sees: a credential that proves nothing about the account is
+        // reported exactly like an unknown account (no tenant's existence leaks).
+        let shown = attack.expected.provesNothingAboutAccount
+            ? AuthDenial.unknownAccount(asWritten: row.account.description) : attack.expected
+        #expect(denial == shown)
         // The row's text never echoes the credential.
         let diagnostic = try #require(denial).diagnostic(for: row)
         switch attack.credential {

@@ -125,18 +125,18 @@ struct AuthPostgresCredentialStoreTests {
             }
             #expect(try decide(.slug("acme"), .apiKey(good)).principal?.credentialID
                     == "api_key:\(goodID.uuidString.lowercased())")
-            #expect(try decide(.slug("globex"), .apiKey(good)) == .denied(.apiKeyOtherAccount))
+            #expect(try decide(.slug("globex"), .apiKey(good)) == .denied(.unknownAccount(asWritten: "globex")))
             #expect(try decide(.slug("acme"), .apiKey(readOnly)) == .denied(.apiKeyLacksScope))
             #expect(try decide(.slug("acme"), .apiKey(revoked)) == .denied(.apiKeyRevoked))
             #expect(try decide(.slug("acme"), .apiKey(expired)) == .denied(.apiKeyExpired))
-            #expect(try decide(.slug("acme"), .apiKey("mfab_nope")) == .denied(.unknownAPIKey))
+            #expect(try decide(.slug("acme"), .apiKey("mfab_nope")) == .denied(.unknownAccount(asWritten: "acme")))
             #expect(try decide(.slug("umbrella"), .apiKey(good)) == .denied(.unknownAccount(asWritten: "umbrella")))
 
             let exp = Int(Date().timeIntervalSince1970) + 600
             let payload = #"{"acct":"\#(acme.uuidString)","sub":"svc","scope":"mfa:admin","exp":\#(exp)}"#
             let token = AuthFixtures.token(header: AuthFixtures.header(), payload: payload, secret: secret)
             #expect(try decide(.id(acme), .bearer(token)).principal?.credentialID == "jwt:k1:svc")
-            #expect(try decide(.slug("globex"), .bearer(token)) == .denied(.unknownTokenKey))
+            #expect(try decide(.slug("globex"), .bearer(token)) == .denied(.unknownAccount(asWritten: "globex")))
         }
     }
 

@@ -105,7 +105,7 @@ struct AuthorizerTests {
         let authorizer = Authorizer(store: store, now: { F.now })
         #expect(try authorizer.authorize(F.row(credential: .apiKey(F.keyAWrite)), account: F.accountA).principal != nil)
         #expect(try authorizer.authorize(F.row(account: .slug("globex"), credential: .apiKey(F.keyAWrite)), account: F.accountB)
-                == .denied(.apiKeyOtherAccount))
+                == .denied(.unknownAccount(asWritten: "globex")))
         #expect(try authorizer.authorize(F.row(credential: .apiKey(F.keyARead)), account: F.accountA)
                 == .denied(.apiKeyLacksScope))
         #expect(store.apiKeyLookups == 3)
