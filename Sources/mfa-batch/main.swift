@@ -41,6 +41,19 @@ nonisolated func runMain(_ argv: [String]) -> Int32 {
         .filter { Array(arguments.prefix($0.words.count)) == $0.words }
         .max { $0.words.count < $1.words.count }
     guard let command = match else {
+        // A command group (`keys`): list its subcommands.
+        let group = commands.filter { $0.words.count > 1 && $0.words[0] == arguments[0] }
+        if !group.isEmpty {
+            var text = "usage: mfa-batch \(arguments[0]) SUBCOMMAND [OPTIONS]\n\nsubcommands:\n"
+            for member in group {
+                text += "  " + member.words.joined(separator: " ").padding(toLength: 14, withPad: " ", startingAt: 0)
+                    + member.summary + "\n"
+            }
+            text += "\nRun `mfa-batch \(arguments[0]) SUBCOMMAND --help` for its options."
+            let asked = arguments.count == 2 && (arguments[1] == "--help" || arguments[1] == "-h")
+            if asked { console.out(text) } else { console.err("mfa-batch: error: missing or unknown subcommand\n\n" + text) }
+            return asked ? ExitCode.success.rawValue : ExitCode.usage.rawValue
+        }
         console.err("mfa-batch: error: unknown command '\(arguments[0])'\n\n" + topLevelHelp())
         return ExitCode.usage.rawValue
     }

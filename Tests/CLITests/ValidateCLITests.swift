@@ -56,4 +56,61 @@ import TestSupport
         #expect(try harness.run(["validate", "-"], stdin: Data()).status == 2)
         #expect(try harness.run(["validate", "/nonexistent/manifest.csv"]).status == 2)
     }
+
+    @Test func outputsThatWouldOverwriteEachOtherOrTheManifestAreRefused() throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("m.csv")
+        let original = Data("account,user,totp_enabled\nacme,*,true\n".utf8)
+        try original.write(to: manifest)
+        let overwrite = try harness.run(["validate", manifest.path, "--report", manifest.path])
+        #expect(overwrite.status == 2)
+        #expect(try Data(contentsOf: manifest) == original)
+        let same = directory.appendingPathComponent("x.csv").path
+        #expect(try harness.run(["validate", manifest.path, "--report", same, "--rejects", same]).status == 2)
+        let stdout = try harness.run(["validate", manifest.path, "--report", "-", "--rejects", "-"])
+        #expect(stdout.status == 2 && stdout.stderr.contains("stdout"))
+    }
+
+    @Test func formatMayNotContradictTheFileName() throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("m.csv")
+        try Data("account,user,totp_enabled\nacme,*,true\n".utf8).write(to: manifest)
+        let contradicted = try harness.run(["validate", manifest.path, "--format", "json"])
+        #expect(contradicted.status == 2 && contradicted.stderr.contains("contradicts the file name"))
+        #expect(try harness.run(["validate", manifest.path, "--format", "csv", "--quiet"]).status == 0)
+        let unnamed = directory.appendingPathComponent("m.txt")
+        try Data("account,user,totp_enabled\nacme,*,true\n".utf8).write(to: unnamed)
+        #expect(try harness.run(["validate", unnamed.path, "--format", "csv", "--quiet"]).status == 0)
+        #expect(try harness.run(["validate", unnamed.path, "--quiet"]).status == 2)
+    }
+
+    @Test func commandGroupsHaveHelp() throws {
+        let help = try harness.run(["keys", "--help"])
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("keys create") && help.stdout.contains("keys revoke"))
+        #expect(try harness.run(["keys"]).status == 2)
+    }
+
+    @Test func rejectsLeaveOutCredentialsUnderAnyName() throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = "mfab_deadbeef_PASTEDKEYPASTEDKEYPASTEDKEYPASTEDKEY123"
+        let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlc2lnbmF0dXJl"
+        let manifest = directory.appendingPathComponent("m.jsonl")
+        try Data("""
+            {"account": "acme", "user": "a@acme.test", "totp_enabled": true, "token": "Bearer \(jwt)"}
+            {"account": "acme", "user": "\(key)", "totp_enabled": true}
+            {"account": "acme", "user": "b@acme.test", "totp_enabled": true, "x-api-token": "\(key)"}
+
+            """.utf8).write(to: manifest)
+        let rejects = directory.appendingPathComponent("rejects.jsonl")
+        let output = try harness.run(["validate", manifest.path, "--rejects", rejects.path, "--quiet"])
+        #expect(output.status == 1)
+        let text = try String(contentsOf: rejects, encoding: .utf8)
+        #expect(text.split(separator: "\n").count == 3)
+        #expect(!text.contains(key) && !text.contains(jwt))
+        #expect(text.contains("a@acme.test") && text.contains("b@acme.test"))
+    }
 }

@@ -22,6 +22,12 @@ public enum ManifestSource {
                             schema: SettingsSchema) throws(ManifestError) -> any ManifestReader {
         let isStdin = path == "-"
         let fileName = isStdin ? "<stdin>" : path
+        // `--format` is for when the file name does not say; a contradiction is refused.
+        if let format, !isStdin, let named = ManifestFormat(path: path), named != format {
+            throw ManifestError(file: fileName, line: nil,
+                                message: "--format \(format.rawValue) contradicts the file name (a .\(named.rawValue) manifest); "
+                                    + "give --format only when the name does not tell the format")
+        }
         guard let format = format ?? (isStdin ? nil : ManifestFormat(path: path)) else {
             throw ManifestError(file: fileName, line: nil,
                                 message: isStdin ? "reading a manifest from stdin (-) needs --format csv|json|jsonl"

@@ -4,6 +4,9 @@ extension RawValue {
     /// report), other values as JSON writes them, containers by kind.
     var displayed: String {
         switch self {
+        case .string(let text) where CredentialFields.looksLikeCredential(text):
+            // A key or token pasted into the wrong field is still never echoed.
+            return "a value that looks like a credential (not shown)"
         case .string(let text):
             var out = "\""
             var count = 0
@@ -35,6 +38,7 @@ extension RawValue {
     /// characters); nil for containers.
     var diagnosticValue: String? {
         switch self {
+        case .string(let text) where CredentialFields.looksLikeCredential(text): return nil
         case .string(let text): return text.unicodeScalars.count > 200 ? String(text.prefix(200)) : text
         case .bool(let value): return value ? "true" : "false"
         case .number(let text): return text

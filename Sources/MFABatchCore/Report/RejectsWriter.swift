@@ -101,13 +101,20 @@ public final class RejectsWriter {
         sink.discard()
     }
 
+    /// A field whose value looks like a key or token, whatever its name (a key pasted
+    /// into `user`, a token under an unknown name): left out of the rejects.
+    private static func holdsCredential(_ field: RawField) -> Bool {
+        guard case .string(let text) = field.value, field.name != "comment" else { return false }
+        return CredentialFields.looksLikeCredential(text)
+    }
+
     private func appendCSV(_ row: RawRow, reason: String) {
         let fieldKeys = row.fields.map { Self.headerKey($0.name) }
         for (index, key) in columnKeys.enumerated() {
             if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
             if index == commentColumn {
                 buffer.appendCSVField(reason)
-            } else if let position = fieldKeys.firstIndex(of: key) {
+            } else if let position = fieldKeys.firstIndex(of: key), !Self.holdsCredential(row.fields[position]) {
                 buffer.appendCSVField(Self.csvText(row.fields[position].value))
             }
         }
@@ -118,7 +125,7 @@ public final class RejectsWriter {
         buffer.append(byte: UInt8(ascii: "{"))
         var first = true
         var wroteComment = false
-        for field in row.fields where !CredentialFields.isCredential(field.name) {
+        for field in row.fields where !CredentialFields.isCredential(field.name) && !Self.holdsCredential(field) {
             let isComment = field.name == "comment"
             if isComment && wroteComment { continue }
             buffer.append(first ? "" : ", ")

@@ -1,3 +1,4 @@
+import Foundation
 import MFABatchCore
 
 /// `--report`, `--rejects`, `--quiet`, `--log-format`, `--progress`: the output
@@ -12,6 +13,26 @@ func parseFormat(_ arguments: ParsedArguments) throws -> ManifestFormat? {
         throw CLIError.usage("--format '\(text)' is not one of csv, json, jsonl")
     }
     return format
+}
+
+/// Refuses outputs that would overwrite each other or the manifest, and more than
+/// one output on stdout.
+func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?) throws {
+    let outputs = arguments.values("report") + (arguments.value("rejects").map { [$0] } ?? [])
+    if outputs.filter({ $0 == "-" }).count > 1 {
+        throw CLIError.usage("only one of --report and --rejects may be `-` (stdout)")
+    }
+    func canonical(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
+    }
+    var seen: [String: String] = [:]
+    if let manifest, manifest != "-" { seen[canonical(manifest)] = "the manifest" }
+    for path in outputs where path != "-" {
+        if let other = seen[canonical(path)] {
+            throw CLIError.usage("'\(path)' is given as an output and as \(other): each output needs its own file")
+        }
+        seen[canonical(path)] = "another output"
+    }
 }
 
 func makeOutputs(_ arguments: ParsedArguments, format: ManifestFormat, columns: [String]?) throws -> RunOutputs {

@@ -38,6 +38,7 @@ struct RunInvocation {
         } catch {
             throw CLIError.usage("\(error)")
         }
+        try checkOutputPaths(arguments, manifest: manifest)
         let settings = DatabaseAccess.settings(arguments, console)
         try DatabaseAccess.connectMigrated(settings).close()
         let schema = SettingsSchema.bundled

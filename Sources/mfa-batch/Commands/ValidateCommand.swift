@@ -27,6 +27,7 @@ struct ValidateCommand: Command {
     }
 
     func run() throws -> ExitCode {
+        try checkOutputPaths(arguments, manifest: manifest)
         let schema = SettingsSchema.bundled
         let input = try ManifestInput(path: manifest, format: format)
         let reader = try input.open(schema: schema)

@@ -28,11 +28,12 @@ import Testing
         #expect(text == "\(path): line 1: cannot read: Is a directory")
     }
 
-    @Test func formatOptionOverridesTheExtension() throws {
-        // good.ndjson read as JSON: a top-level row object, not the {"changes": …} wrapper.
+    @Test func formatOptionMayNotContradictTheExtension() throws {
+        // PRODUCT.md: --format is for when the extension does not say; a contradiction
+        // is refused rather than silently read one way or the other.
         let text = manifestErrorText {
             _ = try readAllRows(try openFixture("good.ndjson", format: .json))
         }
-        #expect(text == "good.ndjson: line 1: unexpected top-level key \"account\": a manifest object must be {\"changes\": [ … ]}")
+        #expect(text == "good.ndjson: --format json contradicts the file name (a .jsonl manifest); give --format only when the name does not tell the format")
     }
 }
