@@ -122,4 +122,39 @@ import TestSupport
             #expect(try harness.run(["apply", manifest.path, "--parallel", "0"]).status == 2)
         }
     }
+
+    @Test func progressAndJSONLogsGoToStderr() throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            let directory = try CLIHarness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let credentials = try seed(harness, connection, in: directory)
+            let manifest = directory.appendingPathComponent("m.csv")
+            try Data("account,user,totp_enabled\na,*,true\nb,*,true\n".utf8).write(to: manifest)
+            let text = try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet",
+                                        "--progress", "always", "--dry-run"])
+            #expect(text.status == 0)
+            #expect(text.stdout.isEmpty)
+            #expect(text.stderr.contains("tenant 1/2 a: dry_run, 2 users changed"))
+            #expect(text.stderr.contains("tenant 2/2 b: dry_run, 2 users changed"))
+            // Not a terminal here: `auto` stays quiet.
+            let auto = try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet", "--dry-run"])
+            #expect(auto.stderr.isEmpty)
+
+            let json = try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet",
+                                        "--progress", "always", "--log-format", "json", "--parallel", "2"])
+            #expect(json.status == 0)
+            let lines = json.stderr.split(separator: "\n")
+            #expect(lines.count == 3)
+            for line in lines {
+                let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+                #expect(object["level"] as? String == "info")
+                #expect(object["time"] is String && object["message"] is String)
+            }
+            let failed = try harness.run(["apply", directory.appendingPathComponent("missing.csv").path,
+                                          "--log-format", "json"])
+            #expect(failed.status == 2)
+            let error = try #require(try JSONSerialization.jsonObject(with: Data(failed.stderr.utf8)) as? [String: Any])
+            #expect(error["level"] as? String == "error")
+        }
+    }
 }

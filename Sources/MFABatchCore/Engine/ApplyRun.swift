@@ -18,6 +18,9 @@ public struct ApplyRun {
         public var parallel: Int
         /// Applying a saved plan: each tenant's fingerprint when planned.
         public var plannedFingerprints: [UUID: String]?
+        /// Receives one line per step (rows staged, each tenant decided), for
+        /// `--progress`; called from worker threads with `--parallel`.
+        public var progress: (@Sendable (String) -> Void)?
 
         public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks, parallel: Int = 1) {
             self.mode = mode
@@ -76,8 +79,9 @@ public struct ApplyRun {
         let lookups = try Connection(settings: settings)
         defer { lookups.close() }
         let authorizer = Authorizer(store: PostgresCredentialStore(connection: lookups), fallbacks: options.fallbacks)
+        var staged = Stager.Totals()
         do {
-            _ = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
+            staged = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
         } catch {
             // A manifest found unusable mid-stream (exit 2): nothing was staged (the
             // COPY was aborted) and the run is recorded as refused, not left running.
@@ -89,8 +93,11 @@ public struct ApplyRun {
 
         let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial,
                                     plannedFingerprints: options.plannedFingerprints)
-        let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel)
-            .run(try tenantsInOrder(main, runID), main: main, interruption: interruption)
+        let tenantList = try tenantsInOrder(main, runID)
+        options.progress?("staged \(staged.rows) rows; \(tenantList.count) tenants to decide")
+        let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,
+                                        progress: options.progress)
+            .run(tenantList, main: main, interruption: interruption)
         let tenants = scheduled.tenants, lost = scheduled.lost
 
         if let lost {
@@ -106,19 +113,28 @@ public struct ApplyRun {
             try markUndecided(main, runID, error: "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started")
         }
 
-        try outputs.begin(run: run)
-        let rawRows = outputs.wantsRawRows ? try input.open(schema: schema) : nil
-        try RunRowsReader(runID: runID, connection: main).forEach { outcome in
-            var raw: RawRow?
-            if let rawRows {
-                while let next = try rawRows.next() {
-                    if next.row == outcome.row { raw = next; break }
+        do {
+            try outputs.begin(run: run)
+            let rawRows = outputs.wantsRawRows ? try input.open(schema: schema) : nil
+            try RunRowsReader(runID: runID, connection: main).forEach { outcome in
+                var raw: RawRow?
+                if let rawRows {
+                    while let next = try rawRows.next() {
+                        if next.row == outcome.row { raw = next; break }
+                    }
                 }
+                try outputs.write(outcome, raw: raw)
             }
-            try outputs.write(outcome, raw: raw)
+            run.finishedAt = Date.nowMilliseconds()
+            try outputs.finish(run: run, tenants: tenants)
+        } catch let error as PostgresError {
+            throw error
+        } catch {
+            // Tenants may have committed: the run failed mid-way (exit 3), and says so
+            // in its history; `runs show RUN_ID --report` can write the report again.
+            _ = try? main.query("UPDATE job_runs SET outcome = 'report_failed', finished_at = now() WHERE id = $1", [runID])
+            throw EngineError.reportFailed(runID: runID, message: "\(error)")
         }
-        run.finishedAt = Date.nowMilliseconds()
-        try outputs.finish(run: run, tenants: tenants)
         let summary = outputs.summary
         let outcome = lost != nil ? "database_error" : interruption.requested != nil ? "interrupted"
             : summary.allSucceeded ? "succeeded" : "rows_failed"

@@ -1,3 +1,4 @@
+import Foundation
 import Postgres
 
 /// Failures that stop a run before or while applying (exit 3 unless noted).
@@ -8,6 +9,8 @@ public enum EngineError: Error, CustomStringConvertible {
     case missingColumns([String])
     /// The database went away mid-run; `committed` tenants had already committed.
     case connectionLost(PostgresError, committed: [String])
+    /// The tenants were decided but the report or rejects could not be written.
+    case reportFailed(runID: UUID, message: String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,8 @@ public enum EngineError: Error, CustomStringConvertible {
             return "the API spec's setting '\(name)' is not a plain column name (a-z, 0-9, _)"
         case .missingColumns(let names):
             return "the users table has no column for the API spec's setting(s) \(names.joined(separator: ", ")); add them with a migration"
+        case .reportFailed(let runID, let message):
+            return "the run's outcomes are recorded but its report could not be written (\(message)); write it again with `mfa-batch runs show \(runID.uuidString.lowercased()) --report PATH`"
         case .connectionLost(let error, let committed):
             return "lost the database connection mid-run (\(error.message)); tenants committed before: \(committed.isEmpty ? "none" : committed.joined(separator: ", "))"
         }

@@ -10,10 +10,27 @@ import Synchronization
 /// A stop — SIGINT/SIGTERM, or a lost connection — lets the tenants in progress
 /// finish or roll back and starts no new one; tenants never started are reported
 /// `rolled_back` (their rows become `not_applied`).
-struct TenantScheduler: Sendable {
+final class TenantScheduler: Sendable {
     let applier: TenantApplier
     let settings: ConnectionSettings
     let parallel: Int
+    let progress: (@Sendable (String) -> Void)?
+    private let decided = Atomic<Int>(0)
+
+    init(applier: TenantApplier, settings: ConnectionSettings, parallel: Int,
+         progress: (@Sendable (String) -> Void)? = nil) {
+        self.applier = applier
+        self.settings = settings
+        self.parallel = parallel
+        self.progress = progress
+    }
+
+    /// Reports a decided tenant (thread-safe: the count is atomic).
+    private func report(_ outcome: TenantOutcome, of total: Int) {
+        guard let progress else { return }
+        let done = decided.add(1, ordering: .relaxed).newValue
+        progress("tenant \(done)/\(total) \(outcome.account): \(outcome.outcome.rawValue), \(outcome.usersChanged) users changed")
+    }
 
     struct Outcome {
         var tenants: [TenantOutcome]
@@ -30,7 +47,9 @@ struct TenantScheduler: Sendable {
                     continue
                 }
                 do {
-                    outcomes.append(try applier.apply(tenant, on: main))
+                    let outcome = try applier.apply(tenant, on: main)
+                    report(outcome, of: tenants.count)
+                    outcomes.append(outcome)
                 } catch {
                     lost = error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")
                     outcomes.append(notStarted(tenant))
@@ -46,7 +65,7 @@ struct TenantScheduler: Sendable {
         let group = DispatchGroup()
         for _ in 0..<min(parallel, tenants.count) {
             group.enter()
-            let worker = Thread { [applier, settings] in
+            let worker = Thread { [self] in
                 defer { group.leave() }
                 let connection: Connection
                 do {
@@ -65,6 +84,7 @@ struct TenantScheduler: Sendable {
                     guard let index else { return }
                     do {
                         let outcome = try applier.apply(tenants[index], on: connection)
+                        report(outcome, of: tenants.count)
                         state.withLock { $0.results[index] = outcome }
                     } catch {
                         state.withLock { $0.lost = $0.lost ?? (error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")) }

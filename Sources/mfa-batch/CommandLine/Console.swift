@@ -1,10 +1,42 @@
 import Foundation
+import MFABatchCore
 
 /// Where a command writes. stdout carries results (keys, reports on `-`, the
-/// summary); stderr carries diagnostics and progress.
-struct Console {
+/// summary); stderr carries diagnostics and progress, as text lines or, with
+/// `--log-format json`, one JSON object a line (`time`, `level`, `message`) for log
+/// collectors. Neither ever carries a secret.
+struct Console: Sendable {
+    enum LogFormat: String, Sendable { case text, json }
+
     var environment: [String: String]
+    var logFormat: LogFormat = .text
 
     func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
-    func err(_ text: String) { FileHandle.standardError.write(Data((text + "\n").utf8)) }
+
+    /// A diagnostic; `level` is `error` for failures, `info` otherwise.
+    func err(_ text: String, level: String = "error") {
+        switch logFormat {
+        case .text:
+            FileHandle.standardError.write(Data((text + "\n").utf8))
+        case .json:
+            let message = text.hasPrefix("mfa-batch: ") ? String(text.dropFirst(11)) : text
+            let line = JSONText.object([
+                ("time", JSONText.string(Date().formatted(.iso8601))), ("level", JSONText.string(level)),
+                ("message", JSONText.string(message)),
+            ])
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    func info(_ text: String) { err(text, level: "info") }
+
+    /// `--log-format` is read before any other parsing, so that even a usage error
+    /// comes out in the asked-for format.
+    static func logFormat(in arguments: [String]) -> LogFormat {
+        for (index, argument) in arguments.enumerated() {
+            if argument == "--log-format", index + 1 < arguments.count, arguments[index + 1] == "json" { return .json }
+            if argument == "--log-format=json" { return .json }
+        }
+        return .text
+    }
 }

@@ -35,6 +35,17 @@ func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?) throws {
     }
 }
 
+/// `--progress`: `always`, `never`, or `auto` (the default): only when stderr is a
+/// terminal, so cron mail and logs stay quiet.
+func showsProgress(_ arguments: ParsedArguments) throws -> Bool {
+    switch arguments.value("progress") ?? "auto" {
+    case "always": return true
+    case "never": return false
+    case "auto": return isatty(2) == 1
+    case let other: throw CLIError.usage("--progress '\(other)' is not one of auto, always, never")
+    }
+}
+
 func makeOutputs(_ arguments: ParsedArguments, format: ManifestFormat, columns: [String]?) throws -> RunOutputs {
     if let logFormat = arguments.value("log-format"), !["text", "json"].contains(logFormat) {
         throw CLIError.usage("--log-format '\(logFormat)' is not one of text, json")

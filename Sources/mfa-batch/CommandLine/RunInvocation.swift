@@ -53,7 +53,11 @@ struct RunInvocation {
             mode: mode, partial: partial, job: arguments.value("job"),
             fallbacks: Authorizer.Fallbacks(file: credentials, environment: console.environment), parallel: parallel)
         options.plannedFingerprints = plannedFingerprints
-        let signals = SignalMonitor()
+        if try showsProgress(arguments) {
+            let console = self.console
+            options.progress = { console.info("mfa-batch: " + $0) }
+        }
+        let signals = SignalMonitor(console: console)
         do {
             let result = try ApplyRun(settings: settings, schema: schema, options: options)
                 .run(input: input, outputs: outputs, interruption: signals.interruption)

@@ -10,14 +10,14 @@ final class SignalMonitor {
     let interruption = Interruption()
     private var sources: [any DispatchSourceSignal] = []
 
-    init() {
+    init(console: Console) {
         for number in [SIGINT, SIGTERM] {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
             let interruption = self.interruption
             source.setEventHandler {
                 interruption.request(signal: number)
-                FileHandle.standardError.write(Data("mfa-batch: \(number == SIGINT ? "SIGINT" : "SIGTERM") received: finishing the current tenant, then writing the report\n".utf8))
+                console.info("mfa-batch: \(number == SIGINT ? "SIGINT" : "SIGTERM") received: finishing the current tenant, then writing the report")
             }
             source.resume()
             sources.append(source)

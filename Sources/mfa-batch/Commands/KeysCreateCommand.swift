@@ -53,7 +53,7 @@ struct KeysCreateCommand: Command {
         let created = try APIKeyAdmin.create(
             connection, account: record, scopes: scopes, expiresInSeconds: expiresIn, name: arguments.value("name"))
         console.out(created.key)
-        console.err("created key \(created.id) (\(created.prefix)…) for \(record.slug), scopes \(scopes.joined(separator: " ")), expires \(created.expiresAt ?? "never"); it is shown only this once")
+        console.info("created key \(created.id) (\(created.prefix)…) for \(record.slug), scopes \(scopes.joined(separator: " ")), expires \(created.expiresAt ?? "never"); it is shown only this once")
         return .success
     }
 }

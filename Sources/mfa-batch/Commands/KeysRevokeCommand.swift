@@ -28,8 +28,8 @@ struct KeysRevokeCommand: Command {
         let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
         defer { connection.close() }
         switch try APIKeyAdmin.revoke(connection, id: id) {
-        case .revoked: console.err("revoked key \(id.uuidString.lowercased())")
-        case .alreadyRevoked: console.err("key \(id.uuidString.lowercased()) was already revoked")
+        case .revoked: console.info("revoked key \(id.uuidString.lowercased())")
+        case .alreadyRevoked: console.info("key \(id.uuidString.lowercased()) was already revoked")
         case .notFound: throw CLIError.usage("unknown key id \(id.uuidString.lowercased())")
         }
         return .success

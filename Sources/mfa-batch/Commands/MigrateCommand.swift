@@ -26,9 +26,9 @@ struct MigrateCommand: Command {
         defer { connection.close() }
         let applied = try Migrator().migrate(connection)
         if applied.isEmpty {
-            console.err("database is up to date (\(Migration.bundled.count) migrations)")
+            console.info("database is up to date (\(Migration.bundled.count) migrations)")
         } else {
-            for name in applied { console.err("applied \(name)") }
+            for name in applied { console.info("applied \(name)") }
         }
         return .success
     }

@@ -51,7 +51,7 @@ struct PlanCommand: Command {
         } catch {
             throw CLIError.usage("\(error)")
         }
-        if !arguments.flag("quiet") { console.err("plan saved to \(out): apply it with `mfa-batch apply \(out)`") }
+        if !arguments.flag("quiet") { console.info("plan saved to \(out): apply it with `mfa-batch apply \(out)`") }
         return result.exitCode
     }
 }
