@@ -9,7 +9,8 @@ struct RunsCommand: Command {
 
         Recent runs of apply / plan / dry run, newest first: id, job, mode, start,
         end, outcome (running, succeeded, rows_failed, interrupted, database_error,
-        died) and counts. A run whose process is gone shows as `died`.
+        refused, report_failed, died) and counts. A run whose process is gone shows
+        as `died`.
           --limit N   how many (default 20)
           --json      one JSON object per run, one per line
         """
