@@ -92,13 +92,15 @@ public struct ApplyRun {
         try main.query("ANALYZE run_rows")
 
         let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial,
-                                    plannedFingerprints: options.plannedFingerprints)
+                                    plannedFingerprints: options.plannedFingerprints,
+                                    shouldStop: { interruption.requested != nil })
         let tenantList = try tenantsInOrder(main, runID)
         options.progress?("staged \(staged.rows) rows; \(tenantList.count) tenants to decide")
         let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,
                                         progress: options.progress)
             .run(tenantList, main: main, interruption: interruption)
-        let tenants = scheduled.tenants, lost = scheduled.lost
+        var tenants = scheduled.tenants
+        let lost = scheduled.lost
 
         if let lost {
             // The server may be back (a restart): report from it; else from what we know.
@@ -108,6 +110,22 @@ public struct ApplyRun {
             }
             main.close()
             main = reconnected
+            // The tenant in flight when the connection broke may have committed after
+            // all: its rows say so.
+            tenants = try tenants.map { tenant in
+                guard tenant.outcome == .rolledBack, let id = tenant.accountID else { return tenant }
+                let decided = try main.query("""
+
+                    SELECT count(*) FILTER (WHERE status IN ('changed', 'unchanged')),
+                           (SELECT count(*) FROM mfa_audit WHERE run_id = $1 AND account_id = $2)
+                    FROM run_rows WHERE run_id = $1 AND account_id = $2
+                    """, [runID, id]).rows.first
+                guard let count = decided?[0].flatMap({ Int($0) }), count > 0 else { return tenant }
+                var committed = tenant
+                committed.outcome = .committed
+                committed.usersChanged = decided?[1].flatMap { Int($0) } ?? 0
+                return committed
+            }
             try markUndecided(main, runID, error: "not applied: the database connection was lost before this tenant committed")
         } else if let signal = interruption.requested {
             try markUndecided(main, runID, error: "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started")

@@ -17,6 +17,8 @@ struct TenantApplier: Sendable {
     /// Applying a saved plan: the fingerprint each tenant had when planned. A tenant
     /// whose data differs now (or that the plan did not have) is refused as `stale`.
     var plannedFingerprints: [UUID: String]? = nil
+    /// True once SIGINT/SIGTERM asked the run to stop: no further retries.
+    var shouldStop: @Sendable () -> Bool = { false }
     var maxAttempts = 5
 
     struct Tenant: Sendable {
@@ -30,6 +32,12 @@ struct TenantApplier: Sendable {
         while true {
             do {
                 return try attemptOnce(tenant, connection)
+            } catch let error as PostgresError where error.isRetryable && !error.isConnectionLost && shouldStop() {
+                // Asked to stop while this tenant kept failing to get through: it rolled
+                // back, and its rows are reported `not_applied` with the interruption.
+                _ = error
+                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
+                                     rows: try rowCount(tenant, connection), usersChanged: 0)
             } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts && !error.isConnectionLost {
                 // 50 ms, 100 ms, 200 ms, … with jitter, so that retrying runs spread out.
                 let base = 0.05 * pow(2.0, Double(attempt - 1))
