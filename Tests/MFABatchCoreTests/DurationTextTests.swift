@@ -12,3 +12,15 @@ import Testing
         #expect(DurationText.seconds(text) == nil)
     }
 }
+
+@Suite struct ReportSummaryTests {
+    @Test func statusIndexesFollowAllCases() {
+        for (offset, status) in RowStatus.allCases.enumerated() {
+            var summary = ReportSummary()
+            summary.addSuccess(status)
+            #expect(summary.count(status) == 1)
+            #expect(summary.counts == [status: 1])
+            #expect(RowStatus.allCases.filter { summary.count($0) == 1 }.count == 1, "offset \(offset)")
+        }
+    }
+}

@@ -124,7 +124,9 @@ public struct TenantOutcome: Sendable, Equatable {
 /// The report's `summary`: row count, a count for every status, and totals.
 public struct ReportSummary: Sendable, Equatable {
     public var rows: Int = 0
-    public var counts: [RowStatus: Int] = [:]
+    /// Per status, indexed like `RowStatus.allCases`: an array, not a dictionary,
+    /// because this is counted once per row of manifests of millions of rows.
+    private var tally = [Int](repeating: 0, count: RowStatus.allCases.count)
     public var usersChanged: Int = 0
     public var tenantsCommitted: Int = 0
     public var tenantsRolledBack: Int = 0
@@ -133,19 +135,54 @@ public struct ReportSummary: Sendable, Equatable {
 
     public init() {}
 
+    /// The non-zero counts by status (for tests and callers that want a map).
+    public var counts: [RowStatus: Int] {
+        get {
+            var map: [RowStatus: Int] = [:]
+            for (index, status) in RowStatus.allCases.enumerated() where tally[index] != 0 { map[status] = tally[index] }
+            return map
+        }
+        set {
+            tally = RowStatus.allCases.map { newValue[$0] ?? 0 }
+        }
+    }
+
     public mutating func add(_ outcome: RowOutcome) {
         rows += 1
-        counts[outcome.status, default: 0] += 1
+        tally[outcome.status.index] += 1
         usersChanged += outcome.usersChanged ?? 0
         if !outcome.status.isSuccess {
             failureReasons[outcome.reason ?? outcome.status.rawValue, default: 0] += 1
         }
     }
 
-    public func count(_ status: RowStatus) -> Int { counts[status] ?? 0 }
+    /// One more row of `status` that needs no other bookkeeping (a valid row).
+    public mutating func addSuccess(_ status: RowStatus) {
+        rows += 1
+        tally[status.index] += 1
+    }
+
+    public func count(_ status: RowStatus) -> Int { tally[status.index] }
 
     /// Every row succeeded (changed / unchanged / would_change / valid).
     public var allSucceeded: Bool {
-        counts.allSatisfy { $0.key.isSuccess || $0.value == 0 }
+        RowStatus.allCases.enumerated().allSatisfy { $0.element.isSuccess || tally[$0.offset] == 0 }
+    }
+}
+
+extension RowStatus {
+    /// Position in `allCases`.
+    var index: Int {
+        switch self {
+        case .changed: return 0
+        case .wouldChange: return 1
+        case .unchanged: return 2
+        case .invalid: return 3
+        case .unauthorized: return 4
+        case .notApplied: return 5
+        case .stale: return 6
+        case .error: return 7
+        case .valid: return 8
+        }
     }
 }

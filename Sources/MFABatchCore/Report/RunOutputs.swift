@@ -39,8 +39,7 @@ public final class RunOutputs {
 
     /// Counts a successful row that no writer needs to see.
     public func countSuccess(_ status: RowStatus) {
-        summary.rows += 1
-        summary.counts[status, default: 0] += 1
+        summary.addSuccess(status)
     }
 
     /// Completes every file and prints the summary (unless quiet).
