@@ -32,7 +32,7 @@ struct ValidateCommand: Command {
         let input = try ManifestInput(path: manifest, format: format)
         let reader = try input.open(schema: schema)
         let outputs = try makeOutputs(arguments, format: reader.format, columns: reader.columns)
-        let run = RunInfo(id: nil, job: nil, mode: .validate, manifest: manifest, manifestSHA256: nil,
+        let run = RunInfo(id: nil, job: nil, mode: .validate, manifest: manifest, manifestSHA256: input.sha256,
                           startedAt: Date(), finishedAt: nil, partial: false)
         do {
             _ = try OfflineValidation.run(input: input, reader: reader, schema: schema, outputs: outputs, run: run)
