@@ -125,22 +125,28 @@ struct TenantSQL: Sendable {
     /// who has a factor now with none. Disagreeing (conflicting) settings count as
     /// unchanged here; they are step 5's. `$3` is the account as shown.
     var enforcePolicy: String {
-        """
-        WITH agreed AS (
+        policy(changes: """
             SELECT user_id, field, bool_and(value) AS value FROM mfa_desired
             GROUP BY user_id, field HAVING bool_and(value) = bool_or(value)
-        ), finals AS (
-            SELECT u.id, u.email, \(state("u")) AS before, \(state("u")) || jsonb_object_agg(a.field, a.value) AS after
-            FROM users u JOIN agreed a ON a.user_id = u.id
-            WHERE u.account_id = $2
+            """)
+    }
+
+    /// The policy over `changes` (a query of `user_id, field, value`): every row that
+    /// sets one of a stripped user's factors to false is `invalid`, naming the user.
+    private func policy(changes: String) -> String {
+        """
+        WITH changes AS (\(changes)), finals AS (
+            SELECT u.id, u.email, \(state("u")) AS before, \(state("u")) || jsonb_object_agg(c.field, c.value) AS after
+            FROM changes c JOIN users u ON u.account_id = $2 AND u.id = c.user_id
             GROUP BY u.account_id, u.id
         ), stripped AS (
             SELECT id, email FROM finals
             WHERE jsonb_path_exists(before, '$.* ? (@ == true)') AND NOT jsonb_path_exists(after, '$.* ? (@ == true)')
         ), culprits AS (
             SELECT d.row_no, min(s.email) AS email, count(DISTINCT s.id) AS users
-            FROM mfa_desired d JOIN stripped s ON s.id = d.user_id
-            WHERE NOT d.value
+            FROM changes c JOIN stripped s ON s.id = c.user_id
+            JOIN mfa_desired d ON d.user_id = c.user_id AND d.field = c.field
+            WHERE NOT c.value
             GROUP BY d.row_no
         )
         UPDATE run_rows r
@@ -218,30 +224,7 @@ struct TenantSQL: Sendable {
     /// another row's change without the factor it relied on). Repeated with
     /// `pruneEffective` until no row fails. `$3` is the account as shown.
     var recheckPolicy: String {
-        """
-        WITH finals AS (
-            SELECT u.id, u.email, \(state("u")) AS before, \(state("u")) || jsonb_object_agg(e.field, e.value) AS after
-            FROM mfa_effective e JOIN users u ON u.account_id = $2 AND u.id = e.user_id
-            GROUP BY u.account_id, u.id
-        ), stripped AS (
-            SELECT id, email FROM finals
-            WHERE jsonb_path_exists(before, '$.* ? (@ == true)') AND NOT jsonb_path_exists(after, '$.* ? (@ == true)')
-        ), culprits AS (
-            SELECT d.row_no, min(s.email) AS email, count(DISTINCT s.id) AS users
-            FROM mfa_effective e JOIN stripped s ON s.id = e.user_id
-            JOIN mfa_desired d ON d.user_id = e.user_id AND d.field = e.field
-            WHERE NOT e.value
-            GROUP BY d.row_no
-        )
-        UPDATE run_rows r
-        SET status = 'invalid', reason = 'would leave a user without MFA',
-            error = CASE WHEN c.users = 1
-                THEN format('would leave user %s with no MFA factor, but account %s requires MFA', c.email, $3::text)
-                ELSE format('would leave %s users (e.g. %s) with no MFA factor, but account %s requires MFA', c.users, c.email, $3::text)
-            END
-        FROM culprits c
-        WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no AND r.status IS NULL
-        """
+        policy(changes: "SELECT user_id, field, value FROM mfa_effective")
     }
 
     var applyChanges: String {
