@@ -1,3 +1,4 @@
+import Foundation
 import MFABatchCore
 import Postgres
 
@@ -24,5 +25,24 @@ enum DatabaseAccess {
             throw CLIError.database("the database is not migrated (\(pending.count) pending, first \(pending[0].name)); run `mfa-batch migrate`")
         }
         return connection
+    }
+
+    /// The account an option names (slug or id); unknown is a usage error (exit 2).
+    static func account(_ connection: Connection, _ text: String) throws -> StoredAccount {
+        guard let record = try AccountLookup.find(connection, text) else {
+            throw CLIError.usage("unknown account '\(text)'")
+        }
+        return record
+    }
+}
+
+extension ParsedArguments {
+    /// The single positional, which must be a UUID (`KEY_ID`, `RUN_ID`).
+    func requireUUID(_ name: String) throws -> UUID {
+        let text = try requirePositionals([name])[0]
+        guard let id = UUID(uuidString: text) else {
+            throw CLIError.usage("\(name) '\(text)' is not an id (a UUID)")
+        }
+        return id
     }
 }

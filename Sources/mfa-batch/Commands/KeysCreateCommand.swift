@@ -47,9 +47,7 @@ struct KeysCreateCommand: Command {
     func run() throws -> ExitCode {
         let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
         defer { connection.close() }
-        guard let record = try AccountLookup.find(connection, account) else {
-            throw CLIError.usage("unknown account '\(account)'")
-        }
+        let record = try DatabaseAccess.account(connection, account)
         let created = try APIKeyAdmin.create(
             connection, account: record, scopes: scopes, expiresInSeconds: expiresIn, name: arguments.value("name"))
         console.out(created.key)

@@ -28,9 +28,7 @@ struct KeysListCommand: Command {
     func run() throws -> ExitCode {
         let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
         defer { connection.close() }
-        guard let record = try AccountLookup.find(connection, account) else {
-            throw CLIError.usage("unknown account '\(account)'")
-        }
+        let record = try DatabaseAccess.account(connection, account)
         let keys = try APIKeyAdmin.list(connection, account: record)
         if arguments.flag("json") {
             let objects = keys.map { key in

@@ -17,9 +17,7 @@ struct KeysRevokeCommand: Command {
     let id: UUID
 
     init(_ arguments: ParsedArguments, console: Console) throws {
-        let text = try arguments.requirePositionals(["KEY_ID"])[0]
-        guard let id = UUID(uuidString: text) else { throw CLIError.usage("KEY_ID '\(text)' is not a key id (a UUID)") }
-        self.id = id
+        id = try arguments.requireUUID("KEY_ID")
         self.arguments = arguments
         self.console = console
     }

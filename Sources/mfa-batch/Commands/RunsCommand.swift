@@ -90,9 +90,7 @@ struct RunsShowCommand: Command {
     let id: UUID
 
     init(_ arguments: ParsedArguments, console: Console) throws {
-        let text = try arguments.requirePositionals(["RUN_ID"])[0]
-        guard let id = UUID(uuidString: text) else { throw CLIError.usage("RUN_ID '\(text)' is not a run id (a UUID)") }
-        self.id = id
+        id = try arguments.requireUUID("RUN_ID")
         self.arguments = arguments
         self.console = console
     }
