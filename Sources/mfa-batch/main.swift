@@ -11,6 +11,7 @@ nonisolated var commands: [any Command.Type] {
         PlanCommand.self,
         RunsCommand.self,
         RunsShowCommand.self,
+        RunsPruneCommand.self,
         KeysCreateCommand.self,
         KeysListCommand.self,
         KeysRevokeCommand.self,

@@ -157,4 +157,26 @@ import TestSupport
             #expect(error["level"] as? String == "error")
         }
     }
+
+    @Test func pruneDeletesOldRunsAndTheirRowsButKeepsTheAudit() throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            let directory = try CLIHarness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let credentials = try seed(harness, connection, in: directory)
+            let manifest = directory.appendingPathComponent("m.csv")
+            try Data("account,user,totp_enabled\na,*,true\n".utf8).write(to: manifest)
+            #expect(try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet"]).status == 0)
+            #expect(try harness.run(["apply", manifest.path, "--dry-run", "--credentials", credentials.path, "--quiet"]).status == 0)
+            let old = try #require(try connection.query("SELECT id FROM job_runs WHERE mode = 'apply'").scalar)
+            try connection.query("UPDATE job_runs SET started_at = now() - interval '100 days' WHERE id = $1", [old])
+
+            #expect(try harness.run(["runs", "prune"]).status == 2)
+            let pruned = try harness.run(["runs", "prune", "--older-than", "90d"])
+            #expect(pruned.status == 0, "\(pruned.stderr)")
+            #expect(pruned.stderr.contains("deleted 1 runs and 1 row outcomes"))
+            #expect(try connection.query("SELECT count(*) FROM job_runs").scalar == "1")
+            #expect(try connection.query("SELECT count(*) FROM run_rows WHERE run_id = $1", [old]).scalar == "0")
+            #expect(try connection.query("SELECT count(*) FROM mfa_audit WHERE run_id = $1", [old]).scalar == "2")
+        }
+    }
 }

@@ -72,4 +72,24 @@ public enum RunHistory {
                 usersChanged: (object["users_changed"] as? NSNumber)?.intValue ?? 0)
         }
     }
+
+    /// Deletes finished runs that started more than `olderThanSeconds` ago, with their
+    /// rows (`run_rows`), to keep the history of nightly jobs from growing forever.
+    /// Runs still running are never deleted; `mfa_audit` is the audit trail and is
+    /// kept. Returns the number of runs and rows deleted.
+    public static func prune(_ connection: Connection, olderThanSeconds: Int) throws -> (runs: Int, rows: Int) {
+        try RunLock.markDeadRuns(connection)
+        return try connection.transaction { connection in
+            let rows = try connection.query("""
+                DELETE FROM run_rows WHERE run_id IN (
+                    SELECT id FROM job_runs
+                    WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => $1::double precision))
+                """, [Double(olderThanSeconds)]).affectedRows
+            let runs = try connection.query("""
+                DELETE FROM job_runs
+                WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => $1::double precision)
+                """, [Double(olderThanSeconds)]).affectedRows
+            return (runs, rows)
+        }
+    }
 }
