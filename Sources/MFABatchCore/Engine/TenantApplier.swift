@@ -17,8 +17,8 @@ struct TenantApplier: Sendable {
     /// Applying a saved plan: the fingerprint each tenant had when planned. A tenant
     /// whose data differs now (or that the plan did not have) is refused as `stale`.
     var plannedFingerprints: [UUID: String]? = nil
-    /// True once SIGINT/SIGTERM asked the run to stop: no further retries.
-    var shouldStop: @Sendable () -> Bool = { false }
+    /// SIGINT/SIGTERM: cancels the tenant in progress and stops retries.
+    var interruption = Interruption()
     var maxAttempts = 5
 
     struct Tenant: Sendable {
@@ -29,12 +29,13 @@ struct TenantApplier: Sendable {
 
     func apply(_ tenant: Tenant, on connection: Connection) throws -> TenantOutcome {
         var attempt = 1
+        let canceller = connection.canceller()
         while true {
             do {
-                return try attemptOnce(tenant, connection)
-            } catch let error as PostgresError where error.isRetryable && !error.isConnectionLost && shouldStop() {
-                // Asked to stop while this tenant kept failing to get through: it rolled
-                // back, and its rows are reported `not_applied` with the interruption.
+                return try interruption.whileCancellable(canceller) { try attemptOnce(tenant, connection) }
+            } catch let error as PostgresError where !error.isConnectionLost && interruption.requested != nil {
+                // Stopped by a signal (cancelled, or failing while a stop was asked): the
+                // tenant rolled back, and its rows are reported `not_applied`.
                 _ = error
                 return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
                                      rows: try rowCount(tenant, connection), usersChanged: 0)
