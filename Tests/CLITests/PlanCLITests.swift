@@ -93,6 +93,15 @@ import TestSupport
             #expect(refused.stderr.contains("changed since the plan was made"))
             #expect(try enabledCount(connection) == "0")
             #expect(try harness.run(["plan", manifest.path, "--credentials", credentials.path]).status == 2)
+            // --out may not overwrite the manifest or a report; a plan is an input of apply.
+            let before = try Data(contentsOf: manifest)
+            #expect(try harness.run(["plan", manifest.path, "--out", manifest.path, "--credentials", credentials.path]).status == 2)
+            #expect(try Data(contentsOf: manifest) == before)
+            let report = directory.appendingPathComponent("r.json").path
+            #expect(try harness.run(["plan", manifest.path, "--out", report, "--report", report,
+                                     "--credentials", credentials.path]).status == 2)
+            #expect(try harness.run(["apply", plan.path, "--report", plan.path, "--credentials", credentials.path]).status == 2)
+            #expect(FileManager.default.fileExists(atPath: plan.path))
         }
     }
 

@@ -22,9 +22,11 @@ public struct APIKeyVerifier: Sendable {
         guard let stored = candidates.first(where: { $0.accountID == account.id }) ?? candidates.first else {
             return .denied(.unknownAPIKey)
         }
+        // The account first: a dead key of another account must not learn, from
+        // "revoked" or "expired", that the account it named exists.
+        guard stored.accountID == account.id else { return .denied(.apiKeyOtherAccount) }
         if stored.revokedAt != nil { return .denied(.apiKeyRevoked) }
         if let expiresAt = stored.expiresAt, expiresAt <= now { return .denied(.apiKeyExpired) }
-        guard stored.accountID == account.id else { return .denied(.apiKeyOtherAccount) }
         guard stored.scopes.contains(Self.requiredScope) else { return .denied(.apiKeyLacksScope) }
         let id = stored.id.uuidString.lowercased()
         return .granted(Principal(credentialID: "api_key:\(id)", accountID: account.id, restrictedToUser: nil))

@@ -113,7 +113,7 @@ public struct ApplyRun {
             // The tenant in flight when the connection broke may have committed after
             // all: its rows say so.
             tenants = try tenants.map { tenant in
-                guard tenant.outcome == .rolledBack, let id = tenant.accountID else { return tenant }
+                guard options.mode == .apply, tenant.outcome == .rolledBack, let id = tenant.accountID else { return tenant }
                 let decided = try main.query("""
 
                     SELECT count(*) FILTER (WHERE status IN ('changed', 'unchanged')),

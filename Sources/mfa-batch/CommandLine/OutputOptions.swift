@@ -17,8 +17,9 @@ func parseFormat(_ arguments: ParsedArguments) throws -> ManifestFormat? {
 
 /// Refuses outputs that would overwrite each other or the manifest, and more than
 /// one output on stdout.
-func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?) throws {
-    let outputs = arguments.values("report") + (arguments.value("rejects").map { [$0] } ?? [])
+func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?, inputs: [String] = [],
+                      extraOutputs: [String] = []) throws {
+    let outputs = arguments.values("report") + (arguments.value("rejects").map { [$0] } ?? []) + extraOutputs
     if outputs.filter({ $0 == "-" }).count > 1 {
         throw CLIError.usage("only one of --report and --rejects may be `-` (stdout)")
     }
@@ -27,6 +28,7 @@ func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?) throws {
     }
     var seen: [String: String] = [:]
     if let manifest, manifest != "-" { seen[canonical(manifest)] = "the manifest" }
+    for input in inputs { seen[canonical(input)] = "an input" }
     for path in outputs where path != "-" {
         if let other = seen[canonical(path)] {
             throw CLIError.usage("'\(path)' is given as an output and as \(other): each output needs its own file")

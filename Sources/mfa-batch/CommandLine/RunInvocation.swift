@@ -31,14 +31,15 @@ struct RunInvocation {
 
     /// Runs `manifest` in `mode`; `plannedFingerprints` when applying a saved plan.
     func execute(manifest: String, format: ManifestFormat?, mode: RunMode, partial: Bool,
-                 expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil) throws -> ApplyRun.Result {
+                 expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil,
+                 otherInputs: [String] = []) throws -> ApplyRun.Result {
         let credentials: CredentialsFile?
         do {
             credentials = try arguments.value("credentials").map { try CredentialsFile.load(path: $0) }
         } catch {
             throw CLIError.usage("\(error)")
         }
-        try checkOutputPaths(arguments, manifest: manifest)
+        try checkOutputPaths(arguments, manifest: manifest, inputs: otherInputs)
         let settings = DatabaseAccess.settings(arguments, console)
         try DatabaseAccess.connectMigrated(settings).close()
         let schema = SettingsSchema.bundled

@@ -23,6 +23,8 @@ struct ApplyCommand: Command {
           --report PATH       the report (.csv: CSV, else JSON; `-`: JSON on stdout); twice allowed
           --rejects PATH      rows that did not succeed, as a manifest to fix and re-run
           --quiet             no summary on stdout
+          --progress auto|always|never   a stderr line per tenant decided (auto: only on a terminal)
+          --log-format text|json         stderr as text, or one JSON object a line
         Environment: MFA_BATCH_API_KEY is the credential of rows that name none.
         """
     static let options: [OptionSpec] = RunInvocation.options + [.flag("dry-run")]
@@ -55,6 +57,6 @@ struct ApplyCommand: Command {
         }
         return try invocation.execute(manifest: plan.manifest, format: plan.format, mode: .apply, partial: plan.partial,
                                       expectedSHA256: plan.manifestSHA256,
-                                      plannedFingerprints: plan.fingerprints).exitCode
+                                      plannedFingerprints: plan.fingerprints, otherInputs: [target]).exitCode
     }
 }

@@ -7,12 +7,14 @@ struct PlanCommand: Command {
     static let help = """
         usage: mfa-batch plan MANIFEST --out PLAN [--partial] [--credentials PATH] [--job NAME] [--parallel N]
                               [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet]
+                              [--progress auto|always|never] [--log-format text|json]
 
         Does everything `apply --dry-run` does and saves PLAN (JSON, mode 0600): the
         manifest's absolute path and SHA-256, the options, and a fingerprint of each
         tenant's data. `mfa-batch apply PLAN` then applies exactly what was previewed,
         refusing tenants whose data changed since (`stale`). The manifest must stay in
         place, unchanged. The plan holds no credential: pass the same credentials to apply.
+        The other options are those of `apply` (see `mfa-batch apply --help`).
         """
     static let options: [OptionSpec] = RunInvocation.options + [.value("out")]
 
@@ -35,6 +37,7 @@ struct PlanCommand: Command {
     }
 
     func run() throws -> ExitCode {
+        try checkOutputPaths(arguments, manifest: manifest, extraOutputs: [out])
         let result = try invocation.execute(manifest: manifest, format: format, mode: .plan, partial: arguments.flag("partial"))
         guard result.databaseLost == nil, result.interruptedBy == nil else { return result.exitCode }
         let absolute = URL(fileURLWithPath: manifest).standardizedFileURL.path

@@ -5,7 +5,7 @@ struct ValidateCommand: Command {
     static let words = ["validate"]
     static let summary = "check a manifest offline (no database)"
     static let help = """
-        usage: mfa-batch validate MANIFEST [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet]
+        usage: mfa-batch validate MANIFEST [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet] [--log-format text|json]
 
         Parses and schema-checks every row of MANIFEST (`-` is stdin, which needs
         --format) without a database: statuses `valid` / `invalid`. Exit 0 when every
@@ -13,6 +13,7 @@ struct ValidateCommand: Command {
           --report PATH   write the report (.csv: CSV, else JSON; `-`: JSON on stdout); twice allowed
           --rejects PATH  the invalid rows as a manifest in the input's format, comment = reason
           --quiet         no summary on stdout
+          --log-format text|json   stderr as text, or one JSON object a line
         """
     static let options: [OptionSpec] = outputOptions + [.value("format")]
 

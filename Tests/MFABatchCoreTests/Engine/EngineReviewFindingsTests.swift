@@ -69,6 +69,17 @@ import Testing
             #expect(report.error(3) == "credential not valid for account nosuch")
             #expect(report.error(4) == "credential not valid for account globex")
             #expect(report.tenants.map { $0["account"] as? String } == ["acme"])
+
+            // Even a dead key says nothing about the account it names.
+            let revoked = try f.apiKey(acme, revoked: true)
+            let again = try f.run(JSONL.lines(
+                #"{"account": "globex", "user": "gina@globex.test", "totp_enabled": true, "api_key": "\#(revoked.key)"}"#,
+                #"{"account": "nosuch", "user": "x@nosuch.test", "totp_enabled": true, "api_key": "\#(revoked.key)"}"#,
+                #"{"account": "acme", "user": "alice@acme.test", "totp_enabled": true, "api_key": "\#(revoked.key)"}"#
+            ), partial: true, apiKey: key.key)
+            #expect(again.error(1) == "credential not valid for account globex")
+            #expect(again.error(2) == "credential not valid for account nosuch")
+            #expect(again.error(3) == "api key revoked")
             #expect(report.count("tenants_rolled_back") == 0)
         }
     }
