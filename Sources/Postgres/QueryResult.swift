@@ -15,14 +15,6 @@ public struct QueryResult: Sendable {
         self.affectedRows = affectedRows
     }
 
-    /// Index of a column by name; traps on a programmer error (unknown name).
-    public func column(_ name: String) -> Int {
-        guard let index = columns.firstIndex(of: name) else {
-            preconditionFailure("no column \(name) in result (\(columns))")
-        }
-        return index
-    }
-
     /// The single value of a one-row, one-column result.
     public var scalar: String? { rows.first?.first ?? nil }
 }

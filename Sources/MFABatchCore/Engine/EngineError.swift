@@ -1,5 +1,4 @@
 import Foundation
-import Postgres
 
 /// Failures that stop a run before or while applying (exit 3 unless noted).
 public enum EngineError: Error, CustomStringConvertible {
@@ -7,8 +6,6 @@ public enum EngineError: Error, CustomStringConvertible {
     case unsupportedSetting(String)
     /// The spec names settings the `users` table has no column for.
     case missingColumns([String])
-    /// The database went away mid-run; `committed` tenants had already committed.
-    case connectionLost(PostgresError, committed: [String])
     /// The tenants were decided but the report or rejects could not be written.
     case reportFailed(runID: UUID, message: String)
 
@@ -20,8 +17,6 @@ public enum EngineError: Error, CustomStringConvertible {
             return "the users table has no column for the API spec's setting(s) \(names.joined(separator: ", ")); add them with a migration"
         case .reportFailed(let runID, let message):
             return "the run's outcomes are recorded but its report could not be written (\(message)); write it again with `mfa-batch runs show \(runID.uuidString.lowercased()) --report PATH`"
-        case .connectionLost(let error, let committed):
-            return "lost the database connection mid-run (\(error.message)); tenants committed before: \(committed.isEmpty ? "none" : committed.joined(separator: ", "))"
         }
     }
 }
