@@ -16,28 +16,13 @@ enum RunRecord {
     /// `outcome`: succeeded, rows_failed, interrupted, database_error.
     static func finish(_ connection: Connection, run: RunInfo, outcome: String, summary: ReportSummary,
                        tenants: [TenantOutcome]) throws {
-        var counts = "{\"rows\": \(summary.rows)"
-        for status in RowStatus.allCases { counts += ", \"\(status.rawValue)\": \(summary.count(status))" }
-        counts += ", \"users_changed\": \(summary.usersChanged)"
-        counts += ", \"tenants_committed\": \(summary.tenantsCommitted)"
-        counts += ", \"tenants_rolled_back\": \(summary.tenantsRolledBack)}"
+        let counts = OutputBuffer.json { $0.appendJSONSummary(summary) }
+        let tenantsJSON = OutputBuffer.json { $0.appendJSONTenants(tenants) }
         try connection.query("""
             UPDATE job_runs SET finished_at = to_timestamp($2::double precision / 1000), outcome = $3,
                    counts = $4::jsonb, tenants = $5::jsonb
             WHERE id = $1
             """,
-            [run.id, (run.finishedAt ?? Date.nowMilliseconds()).milliseconds, outcome, counts, tenantsJSON(tenants)])
-    }
-
-    static func tenantsJSON(_ tenants: [TenantOutcome]) -> String {
-        "[" + tenants.map { tenant in
-            JSONText.object([
-                ("account", JSONText.string(tenant.account)),
-                ("account_id", tenant.accountID.map { JSONText.string($0.uuidString.lowercased()) } ?? "null"),
-                ("outcome", JSONText.string(tenant.outcome.rawValue)),
-                ("rows", String(tenant.rows)),
-                ("users_changed", String(tenant.usersChanged)),
-            ])
-        }.joined(separator: ", ") + "]"
+            [run.id, (run.finishedAt ?? Date.nowMilliseconds()).milliseconds, outcome, counts, tenantsJSON])
     }
 }

@@ -102,40 +102,15 @@ public final class JSONReportWriter: ReportWriter {
         buffer.append("\n  },\n")
     }
 
-    /// Every status appears, zero included, so consumers need no defaults.
     private func appendSummary(_ summary: ReportSummary) {
-        buffer.append("  \"summary\": {\n    \"rows\": ")
-        buffer.append(summary.rows)
-        for status in RowStatus.allCases {
-            buffer.append(",\n    ")
-            buffer.appendJSONString(status.rawValue)
-            buffer.append(": ")
-            buffer.append(summary.count(status))
-        }
-        buffer.append(",\n    \"users_changed\": ")
-        buffer.append(summary.usersChanged)
-        buffer.append(",\n    \"tenants_committed\": ")
-        buffer.append(summary.tenantsCommitted)
-        buffer.append(",\n    \"tenants_rolled_back\": ")
-        buffer.append(summary.tenantsRolledBack)
-        buffer.append("\n  },\n")
+        buffer.append("  \"summary\": ")
+        buffer.appendJSONSummary(summary)
+        buffer.append(",\n")
     }
 
     private func appendTenants(_ tenants: [TenantOutcome]) {
-        buffer.append("  \"tenants\": [")
-        for (index, tenant) in tenants.enumerated() {
-            buffer.append(index == 0 ? "\n    {\"account\": " : ",\n    {\"account\": ")
-            buffer.appendJSONString(tenant.account)
-            buffer.append(", \"account_id\": ")
-            buffer.appendJSONUUID(tenant.accountID)
-            buffer.append(", \"outcome\": ")
-            buffer.appendJSONString(tenant.outcome.rawValue)
-            buffer.append(", \"rows\": ")
-            buffer.append(tenant.rows)
-            buffer.append(", \"users_changed\": ")
-            buffer.append(tenant.usersChanged)
-            buffer.append(byte: UInt8(ascii: "}"))
-        }
-        buffer.append(tenants.isEmpty ? "],\n" : "\n  ],\n")
+        buffer.append("  \"tenants\": ")
+        buffer.appendJSONTenants(tenants)
+        buffer.append(",\n")
     }
 }
