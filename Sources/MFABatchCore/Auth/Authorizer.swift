@@ -55,6 +55,10 @@ public final class Authorizer {
     }
     private var decisions: [CacheKey: AuthDecision] = [:]
     private var accounts: [AccountRef: StoredAccount?] = [:]
+    /// The decision for the previous row's credential and account: consecutive rows
+    /// nearly always share them, and comparing beats a SHA-256 per row. (The row
+    /// itself holds the same credential; this keeps one, not one per key.)
+    private var last: (credential: Credential, account: UUID, decision: AuthDecision)?
 
     /// - Parameter now: the clock, injectable so tests control expiry.
     public init(store: any CredentialStore, fallbacks: Fallbacks = Fallbacks(), leeway: TimeInterval = 60,
@@ -94,16 +98,22 @@ public final class Authorizer {
             }
             return .denied(unknown)
         }
-        let key = CacheKey(credential: Self.digest(credential), account: account.id)
         let decision: AuthDecision
-        if let cached = decisions[key] {
-            decision = cached
+        if let last, last.credential == credential, last.account == account.id {
+            // Runs of rows under one credential (the usual manifest): no digest per row.
+            decision = last.decision
         } else {
-            switch credential {
-            case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
-            case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
+            let key = CacheKey(credential: Self.digest(credential), account: account.id)
+            if let cached = decisions[key] {
+                decision = cached
+            } else {
+                switch credential {
+                case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
+                case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
+                }
+                decisions[key] = decision
             }
-            decisions[key] = decision
+            last = (credential, account.id, decision)
         }
         if case .denied(let denial) = decision, denial.provesNothingAboutAccount { return .denied(unknown) }
         return decision
