@@ -25,6 +25,16 @@ import TestSupport
         return credentials
     }
 
+    /// A migrated database with tenants a, b, c seeded, a scratch directory, and the
+    /// credentials file; the directory is removed afterwards.
+    private func withSeededTenants(_ body: (CLIHarness, Connection, URL, URL) throws -> Void) throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            let directory = try CLIHarness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            try body(harness, connection, directory, try seed(harness, connection, in: directory))
+        }
+    }
+
     private func rows(_ url: URL) throws -> [[String: Any]] {
         let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         return report["rows"] as? [[String: Any]] ?? []
@@ -35,10 +45,7 @@ import TestSupport
     }
 
     @Test func aPlanAppliesExactlyWhatWasPreviewedAndRefusesChangedTenantsAsStale() throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let credentials = try seed(harness, connection, in: directory)
+        try withSeededTenants { harness, connection, directory, credentials in
             let manifest = directory.appendingPathComponent("m.csv")
             try Data("account,user,totp_enabled\na,*,true\nb,*,true\nc,u1@c.test,true\n".utf8).write(to: manifest)
             let plan = directory.appendingPathComponent("totp.plan")
@@ -78,10 +85,7 @@ import TestSupport
     }
 
     @Test func aPlanWhoseManifestChangedIsRefusedWithExit2() throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let credentials = try seed(harness, connection, in: directory)
+        try withSeededTenants { harness, connection, directory, credentials in
             let manifest = directory.appendingPathComponent("m.csv")
             try Data("account,user,totp_enabled\na,*,true\n".utf8).write(to: manifest)
             let plan = directory.appendingPathComponent("p.plan")
@@ -106,10 +110,7 @@ import TestSupport
     }
 
     @Test func parallelTenantsGiveTheSameReportAsSerialOnes() throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let credentials = try seed(harness, connection, in: directory)
+        try withSeededTenants { harness, connection, directory, credentials in
             let manifest = directory.appendingPathComponent("m.csv")
             try Data("account,user,totp_enabled\nc,u1@c.test,true\na,*,true\nb,u2@b.test,true\nc,nobody@c.test,true\nb,*,true\n".utf8)
                 .write(to: manifest)
@@ -133,10 +134,7 @@ import TestSupport
     }
 
     @Test func progressAndJSONLogsGoToStderr() throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let credentials = try seed(harness, connection, in: directory)
+        try withSeededTenants { harness, connection, directory, credentials in
             let manifest = directory.appendingPathComponent("m.csv")
             try Data("account,user,totp_enabled\na,*,true\nb,*,true\n".utf8).write(to: manifest)
             let text = try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet",
@@ -168,10 +166,7 @@ import TestSupport
     }
 
     @Test func pruneDeletesOldRunsAndTheirRowsButKeepsTheAudit() throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            let credentials = try seed(harness, connection, in: directory)
+        try withSeededTenants { harness, connection, directory, credentials in
             let manifest = directory.appendingPathComponent("m.csv")
             try Data("account,user,totp_enabled\na,*,true\n".utf8).write(to: manifest)
             #expect(try harness.run(["apply", manifest.path, "--credentials", credentials.path, "--quiet"]).status == 0)
