@@ -88,17 +88,13 @@ struct Stager {
     /// The user of a row that failed the schema check, if its user field names one.
     private func legibleUser(_ raw: RawRow) -> UserSelector? {
         guard case .string(let text)? = raw.value("user") else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let id = FieldSyntax.uuid(trimmed) { return .id(id) }
-        return FieldSyntax.email(trimmed).map(UserSelector.email)
+        return FieldSyntax.legibleUser(text)
     }
 
     /// The account of a row that failed the schema check, if its account field is
     /// well-formed.
     private func legibleAccount(_ raw: RawRow) -> AccountRef? {
         guard case .string(let text)? = raw.value("account") else { return nil }
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
-        if let id = FieldSyntax.uuid(trimmed) { return .id(id) }
-        return FieldSyntax.isSlug(trimmed) ? .slug(trimmed) : nil
+        return FieldSyntax.legibleAccount(text)
     }
 }

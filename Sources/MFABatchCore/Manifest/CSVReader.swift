@@ -20,12 +20,16 @@ public final class CSVReader: ManifestReader {
     public let header: [String]
 
     private let window: InputWindow
+    // The reader's state is touched only by its one consumer, one call at a time
+    // (the class is not Sendable and never calls out while it mutates), so Swift's
+    // dynamic exclusivity checks, a dozen per row here, guard nothing: off.
     /// Line of `window.start`.
-    private var line = 1
-    private var rowNumber = 0
-    private var cells: [CSVRecordScanner.Cell] = []
-    private var unescaped: [UInt8] = []
-    private var rawNames: [String] = []
+    @exclusivity(unchecked) private var line = 1
+    @exclusivity(unchecked) private var rowNumber = 0
+    @exclusivity(unchecked) private var cells: [CSVRecordScanner.Cell] = []
+    @exclusivity(unchecked) private var unescaped: [UInt8] = []
+    /// The previous row's cells, reused for the next row when nobody kept it.
+    @exclusivity(unchecked) private var previousCells: CSVCells?
 
     /// Reads from a file descriptor (see `ManifestSource.open`).
     init(source: ByteSource, fileName: String, schema: SettingsSchema) throws(ManifestError) {
@@ -90,50 +94,19 @@ public final class CSVReader: ManifestReader {
                                         message: "row \(rowNumber) has \(cells.count) cells, the header has \(header.count)"
                                             + (cells.count > header.count ? " (an unquoted comma?)" : ""))
                 }
-                // Locals: class properties in a loop cost a dynamic exclusivity check each.
-                let header = self.header, cells = self.cells, base = window.base
-                var fields: [RawField] = []
-                fields.reserveCapacity(header.count)
-                for index in 0..<cells.count {
-                    let cell = cells[index]
-                    let text: String
-                    if !cell.nonASCII {
-                        // ASCII (nearly every cell): cannot fail.
-                        text = Self.asciiString(base, cell)
-                    } else {
-                        text = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped,
-                                               fileName: fileName)
-                    }
-                    fields.append(RawField(name: header[index], value: .string(text)))
+                // Non-ASCII cells (rare) are checked now: invalid UTF-8 or a stray byte
+                // order mark is a manifest error, named by line.
+                for cell in cells where cell.nonASCII {
+                    _ = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped, fileName: fileName)
                 }
-                let raw = RawRow(row: rowNumber, line: line, fields: fields)
+                let raw = RawRow(row: rowNumber, line: line,
+                                 cells: CSVCells.build(reusing: &previousCells, names: header, base: window.base, cells: cells))
                 window.start = next
                 line += lineBreaks
                 return raw
             default:
                 preconditionFailure("scanRecord returns only complete outcomes")
             }
-        }
-    }
-}
-
-extension CSVReader {
-    /// An ASCII cell's text, `""` unescaped while copying (no intermediate buffer).
-    @inline(__always)
-    static func asciiString(_ base: UnsafeMutablePointer<UInt8>, _ cell: CSVRecordScanner.Cell) -> String {
-        let count = cell.end - cell.start
-        guard cell.hasEscapedQuotes else {
-            return String(decoding: UnsafeBufferPointer(start: base + cell.start, count: count), as: UTF8.self)
-        }
-        return String(unsafeUninitializedCapacity: count) { out in
-            var i = cell.start, o = 0
-            while i < cell.end {
-                let b = base[i]
-                out[o] = b
-                o += 1
-                i += b == UInt8(ascii: "\"") ? 2 : 1
-            }
-            return o
         }
     }
 }

@@ -6,15 +6,18 @@
 /// straddles a chunk boundary is simpler than a resumable state machine and costs
 /// nothing measurable. Memory is bounded: the window grows only to hold one row, up
 /// to `ManifestLimits.maxRowBytes` plus a chunk.
+///
+/// One reader owns a window and uses it from one thread, one call at a time, so
+/// its properties skip Swift's dynamic exclusivity checks (several per row).
 final class InputWindow {
-    private(set) var base: UnsafeMutablePointer<UInt8>
-    private(set) var capacity: Int
-    var start = 0
-    private(set) var end = 0
+    @exclusivity(unchecked) private(set) var base: UnsafeMutablePointer<UInt8>
+    @exclusivity(unchecked) private(set) var capacity: Int
+    @exclusivity(unchecked) var start = 0
+    @exclusivity(unchecked) private(set) var end = 0
     /// True once the source reported end of input.
-    private(set) var atEOF = false
+    @exclusivity(unchecked) private(set) var atEOF = false
     /// 0-based offset in the whole input of `base[0]` (so of `start` is `consumedBefore + start`).
-    private(set) var offsetOfBase = 0
+    @exclusivity(unchecked) private(set) var offsetOfBase = 0
     private let source: ByteSource
 
     init(source: ByteSource) {

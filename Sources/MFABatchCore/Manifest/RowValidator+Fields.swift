@@ -1,39 +1,47 @@
 extension RowValidator {
-    /// Checks one field and records its value; returns the problem, if any.
+    /// Checks field `index`, `name`, and records where its value is; returns the
+    /// problem, if any.
     ///
-    /// Text values (every CSV cell, JSON strings) go through the `String` checks
-    /// directly, without copying the `RawValue` around: this is the per-field cost
-    /// of `validate`. Other JSON values only ever lead to a type problem, except a
-    /// boolean setting.
-    func checkField(_ field: RawField, into state: inout RowState) -> Problem? {
-        let name = field.name
-        guard let index = fieldIndex(name) else {
+    /// Text values (every CSV cell, JSON strings) are checked as UTF-8 bytes in
+    /// place: this is the per-field cost of `validate`. Other JSON values only ever
+    /// lead to a type problem, except a boolean setting.
+    func checkField(_ index: Int, name: String, value: FieldBytes, into state: inout RowState) -> Problem? {
+        guard let allowedIndex = fieldIndex(name) else {
             return Problem(field: name, value: nil,
                            message: "unknown field \(RawValue.string(name).displayed)"
                                + NearMiss.hint(for: name, among: allowed),
                            reason: "unknown field")
         }
-        guard state.markSeen(index) else {
+        guard state.markSeen(allowedIndex) else {
             return Problem(field: name, value: nil, message: "duplicate field \(RawValue.string(name).displayed)",
                            reason: "duplicate field")
         }
-        let role = role(of: index)
-        switch field.value {
-        case .string(let text):
-            if format != .csv { return checkText(text, role: role, name: name, into: &state) }
-            // CSV: blanks around a value are ignored (not in a comment), and an empty
-            // cell is "not given".
-            if role == .comment { return text.isEmpty ? nil : checkText(text, role: role, name: name, into: &state) }
-            let trimmed = CSVHeader.trimBlanks(text)
-            return trimmed.isEmpty ? nil : checkText(trimmed, role: role, name: name, into: &state)
-        case .bool(let flag):
+        let role = role(of: allowedIndex)
+        switch value {
+        case .text(let bytes):
+            if format != .csv {
+                return checkText(bytes, TextSpan(field: index, offset: 0, count: bytes.count), role: role, name: name,
+                                 into: &state)
+            }
+            // CSV: blanks around a value are ignored (not in a comment), and an
+            // empty cell is "not given".
+            if role == .comment {
+                return bytes.isEmpty ? nil
+                    : checkText(bytes, TextSpan(field: index, offset: 0, count: bytes.count), role: role, name: name,
+                                into: &state)
+            }
+            let (offset, count) = FieldSyntax.trimmedBlanks(bytes)
+            if count == 0 { return nil }
+            return checkText(UnsafeBufferPointer(rebasing: bytes[offset..<offset + count]),
+                             TextSpan(field: index, offset: offset, count: count), role: role, name: name, into: &state)
+        case .other(.bool(let flag)):
             if case .setting(let setting) = role, format != .csv {
                 state.setSetting(setting, flag)
                 return nil
             }
-            return typeProblem(field.value, role: role, name: name)
-        default:
-            return typeProblem(field.value, role: role, name: name)
+            return typeProblem(.bool(flag), role: role, name: name)
+        case .other(let other):
+            return typeProblem(other, role: role, name: name)
         }
     }
 
@@ -53,43 +61,56 @@ extension RowValidator {
         }
     }
 
-    /// A text value (already trimmed for CSV) for a field of `role`.
-    private func checkText(_ text: String, role: Role, name: String, into state: inout RowState) -> Problem? {
+    /// A text value (already trimmed for CSV), `bytes`, found at `span`.
+    private func checkText(_ bytes: FieldSyntax.Bytes, _ span: TextSpan, role: Role, name: String,
+                           into state: inout RowState) -> Problem? {
         switch role {
         case .account:
-            if let id = FieldSyntax.uuid(text) {
+            if let id = FieldSyntax.uuid(bytes) {
                 state.account = .id(id)
                 return nil
             }
-            if FieldSyntax.isSlug(text) {
-                state.account = .slug(text)
+            if FieldSyntax.isSlug(bytes) {
+                state.account = .slug(span)
                 return nil
             }
         case .user:
-            if text.utf8.count == 1 && text.utf8.first == UInt8(ascii: "*") {
+            if bytes.count == 1 && bytes[0] == UInt8(ascii: "*") {
                 state.user = .all
                 return nil
             }
-            if let id = FieldSyntax.uuid(text) {
+            if let id = FieldSyntax.uuid(bytes) {
                 state.user = .id(id)
                 return nil
             }
-            if let email = FieldSyntax.email(text) {
-                state.user = .email(email)
+            if let emailCase = FieldSyntax.email(bytes) {
+                state.user = .email(span, emailCase)
                 return nil
             }
         case .setting(let index):
-            if format == .csv, let flag = FieldSyntax.csvBool(text) {
+            if format == .csv, let flag = FieldSyntax.csvBool(bytes) {
                 state.setSetting(index, flag)
                 return nil
             }
-        case .apiKey, .authorization:
-            return checkCredential(text, role: role, into: &state)
+        case .apiKey:
+            if bytes.isEmpty { return typeProblem(.string(""), role: role, name: "api_key") }
+            state.apiKey = span
+            return nil
+        case .authorization:
+            // Never puts the credential into the problem: not in the message, not as value.
+            if bytes.isEmpty { return typeProblem(.string(""), role: role, name: "authorization") }
+            guard let offset = FieldSyntax.bearerTokenOffset(bytes) else {
+                return Problem(field: "authorization", value: nil,
+                               message: "authorization: expected \"Bearer <JWT>\" (value not shown)",
+                               reason: "malformed credential")
+            }
+            state.bearer = TextSpan(field: span.field, offset: span.offset + offset, count: span.count - offset)
+            return nil
         case .comment:
-            state.comment = text
+            state.comment = span
             return nil
         }
-        return typeProblem(.string(text), role: role, name: name)
+        return typeProblem(.string(String(decoding: bytes, as: UTF8.self)), role: role, name: name)
     }
 
     /// The problem of a value that is not acceptable for `role` (wrong type or form).
@@ -123,20 +144,11 @@ extension RowValidator {
                            message: "\(name): expected a non-empty string, got \(got)", reason: "malformed credential")
         }
     }
+}
 
-    /// Never puts the credential into the problem: not in the message, not as value.
-    private func checkCredential(_ text: String, role: Role, into state: inout RowState) -> Problem? {
-        if text.isEmpty { return typeProblem(.string(text), role: role, name: role == .apiKey ? "api_key" : "authorization") }
-        if role == .apiKey {
-            state.apiKey = text
-            return nil
-        }
-        guard let token = FieldSyntax.bearerToken(text) else {
-            return Problem(field: "authorization", value: nil,
-                           message: "authorization: expected \"Bearer <JWT>\" (value not shown)",
-                           reason: "malformed credential")
-        }
-        state.bearer = token
-        return nil
+extension RawRow {
+    /// The text at `span` (see `RowValidator.TextSpan`).
+    func text(_ span: RowValidator.TextSpan) -> String {
+        text(at: span.field, offset: span.offset, count: span.count)
     }
 }
