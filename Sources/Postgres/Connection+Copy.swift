@@ -81,25 +81,40 @@ public final class CopyInWriter {
     }
 
     public func write(_ values: [String?]) throws {
+        // One access to `buffer` for the whole row (a class property appended to byte
+        // by byte pays a dynamic exclusivity check per byte).
+        Self.encode(values, into: &buffer)
+        if buffer.count >= chunkSize { try flush() }
+    }
+
+    /// Appends one row in COPY text format: tab-separated, `\N` for NULL, and
+    /// backslash, tab, LF and CR escaped.
+    private static func encode(_ values: [String?], into buffer: inout [UInt8]) {
         for (index, value) in values.enumerated() {
             if index > 0 { buffer.append(0x09) }
-            guard let value else {
+            guard var value else {
                 buffer.append(UInt8(ascii: "\\"))
                 buffer.append(UInt8(ascii: "N"))
                 continue
             }
-            for byte in value.utf8 {
-                switch byte {
-                case UInt8(ascii: "\\"): buffer.append(0x5C); buffer.append(0x5C)
-                case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
-                case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
-                case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
-                default: buffer.append(byte)
+            value.withUTF8 { bytes in
+                // Most values need no escape: copied in one go.
+                guard bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) else {
+                    buffer.append(contentsOf: bytes)
+                    return
+                }
+                for byte in bytes {
+                    switch byte {
+                    case 0x5C: buffer.append(0x5C); buffer.append(0x5C)
+                    case 0x09: buffer.append(0x5C); buffer.append(UInt8(ascii: "t"))
+                    case 0x0A: buffer.append(0x5C); buffer.append(UInt8(ascii: "n"))
+                    case 0x0D: buffer.append(0x5C); buffer.append(UInt8(ascii: "r"))
+                    default: buffer.append(byte)
+                    }
                 }
             }
         }
         buffer.append(0x0A)
-        if buffer.count >= chunkSize { try flush() }
     }
 
     func flush() throws {

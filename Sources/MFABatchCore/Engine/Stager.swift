@@ -27,31 +27,40 @@ struct Stager {
         var totals = Totals()
         let run = runID.postgresText
         try copy.copyIn("COPY run_rows (\(Stager.columns)) FROM STDIN") { writer in
+            var values: [String?] = []
             while let raw = try reader.next() {
                 totals.rows += 1
-                try writer.write([run] + (try fields(for: raw, validator: validator)))
+                values.removeAll(keepingCapacity: true)
+                values.append(run)
+                try fields(for: raw, validator: validator, into: &values)
+                try writer.write(values)
             }
         }
         return totals
     }
 
-    /// The COPY fields after `run_id`, in `columns` order.
-    private func fields(for raw: RawRow, validator: RowValidator) throws -> [String?] {
-        let row = String(raw.row), line = String(raw.line)
-        let account = raw.text("account"), user = raw.text("user")
+    /// Appends the COPY fields after `run_id`, in `columns` order.
+    private func fields(for raw: RawRow, validator: RowValidator, into values: inout [String?]) throws {
+        values.append(String(raw.row))
+        values.append(String(raw.line))
+        values.append(raw.text("account"))
+        values.append(raw.text("user"))
         switch validator.check(raw) {
         case .failure(let diagnostic):
             // Still attributed to its tenant when the account is legible: without
             // --partial, any failing row keeps its tenant from committing.
             let accountID = try legibleAccount(raw).flatMap { try authorizer.account(for: $0) }?.id
+            values.append(raw.commentText)
+            values.append(accountID?.postgresText)
             // Its user too, so that `*` rows leave that user alone under --partial.
-            let selector = legibleUser(raw).map(selectorFields) ?? [nil, nil, "f"]
-            return [row, line, account, user, raw.commentText, accountID?.postgresText] + selector
-                + [nil, nil, nil, RowStatus.invalid.rawValue, diagnostic.message, diagnostic.reason]
+            appendSelector(legibleUser(raw), to: &values)
+            values.append(contentsOf: [nil, nil, nil, RowStatus.invalid.rawValue, diagnostic.message, diagnostic.reason])
         case .success(let checked):
             let stored = try authorizer.account(for: checked.account)
-            let selector = selectorFields(checked.user)
-            let settings = settingsJSON(checked.settings)
+            values.append(checked.comment)
+            values.append(stored?.id.postgresText)
+            appendSelector(checked.user, to: &values)
+            values.append(settingsJSON(checked.settings))
             var denial: AuthDenial?
             var principal: Principal?
             switch try authorizer.authorize(checked, account: stored) {
@@ -65,19 +74,21 @@ struct Stager {
                 }
             }
             if let denial {
-                return [row, line, account, user, checked.comment, stored?.id.postgresText] + selector
-                    + [settings, nil, nil, RowStatus.unauthorized.rawValue, denial.message, denial.reason]
+                values.append(contentsOf: [nil, nil, RowStatus.unauthorized.rawValue, denial.message, denial.reason])
+            } else {
+                values.append(contentsOf: [principal?.credentialID, principal?.restrictedToUser?.postgresText, nil, nil, nil])
             }
-            return [row, line, account, user, checked.comment, stored?.id.postgresText] + selector
-                + [settings, principal?.credentialID, principal?.restrictedToUser?.postgresText, nil, nil, nil]
         }
     }
 
-    private func selectorFields(_ user: UserSelector) -> [String?] {
+    /// `user_ref_id, user_email, user_all` (all NULL but `user_all` = false when the
+    /// row names no legible user).
+    private func appendSelector(_ user: UserSelector?, to values: inout [String?]) {
         switch user {
-        case .id(let id): return [id.postgresText, nil, "f"]
-        case .email(let email): return [nil, email, "f"]
-        case .all: return [nil, nil, "t"]
+        case .id(let id)?: values.append(contentsOf: [id.postgresText, nil, "f"])
+        case .email(let email)?: values.append(contentsOf: [nil, email, "f"])
+        case .all?: values.append(contentsOf: [nil, nil, "t"])
+        case nil: values.append(contentsOf: [nil, nil, "f"])
         }
     }
 
