@@ -164,10 +164,7 @@ extension FieldSyntax {
     /// A user id or address in `text` (blanks around it ignored), for a row that
     /// failed the schema check but still names its user.
     static func legibleUser(_ text: String) -> UserSelector? {
-        var text = text
-        return text.withUTF8 { all -> UserSelector? in
-            let (offset, count) = trimmedBlanks(all)
-            let bytes = UnsafeBufferPointer(rebasing: all[offset..<offset + count])
+        withTrimmedBytes(text) { bytes in
             if let id = uuid(bytes) { return .id(id) }
             guard let emailCase = email(bytes) else { return nil }
             return .email(lowercased(String(decoding: bytes, as: UTF8.self), emailCase))
@@ -177,12 +174,18 @@ extension FieldSyntax {
     /// An account id or slug in `text` (blanks around it ignored), for a row that
     /// failed the schema check but still names its tenant.
     static func legibleAccount(_ text: String) -> AccountRef? {
-        var text = text
-        return text.withUTF8 { all -> AccountRef? in
-            let (offset, count) = trimmedBlanks(all)
-            let bytes = UnsafeBufferPointer(rebasing: all[offset..<offset + count])
+        withTrimmedBytes(text) { bytes in
             if let id = uuid(bytes) { return .id(id) }
             return isSlug(bytes) ? .slug(String(decoding: bytes, as: UTF8.self)) : nil
+        }
+    }
+
+    /// `body` on the UTF-8 of `text` without surrounding spaces and tabs.
+    private static func withTrimmedBytes<Result>(_ text: String, _ body: (Bytes) -> Result) -> Result {
+        var text = text
+        return text.withUTF8 { all in
+            let (offset, count) = trimmedBlanks(all)
+            return body(UnsafeBufferPointer(rebasing: all[offset..<offset + count]))
         }
     }
 }
