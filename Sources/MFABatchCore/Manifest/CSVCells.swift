@@ -8,8 +8,9 @@
 /// row gets a new one.
 ///
 /// Owns its bytes (allocated in `init`, freed in `deinit`). `@unchecked Sendable`:
-/// they are written only while the reader holds the one reference, before a
-/// `RawRow` shares it; after that, nobody writes them.
+/// they are written only while the reader holds the only reference — a new buffer,
+/// or a reused one whose rows have all been dropped — the reasoning of an array's
+/// copy-on-write; while any `RawRow` holds the buffer, nobody writes it.
 final class CSVCells: @unchecked Sendable {
     let names: [String]
     private let bytes: UnsafeMutablePointer<UInt8>
@@ -52,7 +53,7 @@ final class CSVCells: @unchecked Sendable {
                 }
             } else {
                 let count = cell.end - cell.start
-                (out + o).update(from: base + cell.start, count: count)
+                (out + o).initialize(from: base + cell.start, count: count)
                 o += count
             }
             UnsafeMutableRawPointer(out + lengthAt).storeBytes(of: UInt32(o - lengthAt - 4), as: UInt32.self)

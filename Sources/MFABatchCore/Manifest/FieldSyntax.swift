@@ -161,7 +161,7 @@ enum FieldSyntax {
 }
 
 extension FieldSyntax {
-    /// A user id or address in `text` (blanks around it ignored), for a row that
+    /// A user id or address in `text` (whitespace around it ignored), for a row that
     /// failed the schema check but still names its user.
     static func legibleUser(_ text: String) -> UserSelector? {
         withTrimmedBytes(text) { bytes in
@@ -171,7 +171,7 @@ extension FieldSyntax {
         }
     }
 
-    /// An account id or slug in `text` (blanks around it ignored), for a row that
+    /// An account id or slug in `text` (whitespace around it ignored), for a row that
     /// failed the schema check but still names its tenant.
     static func legibleAccount(_ text: String) -> AccountRef? {
         withTrimmedBytes(text) { bytes in
@@ -180,12 +180,11 @@ extension FieldSyntax {
         }
     }
 
-    /// `body` on the UTF-8 of `text` without surrounding spaces and tabs.
+    /// `body` on the UTF-8 of `text` without surrounding whitespace, Unicode spaces
+    /// included (a no-break space pasted from a web page still names the tenant or
+    /// user here, which keeps a failed row tied to them; rare path, so Foundation).
     private static func withTrimmedBytes<Result>(_ text: String, _ body: (Bytes) -> Result) -> Result {
-        var text = text
-        return text.withUTF8 { all in
-            let (offset, count) = trimmedBlanks(all)
-            return body(UnsafeBufferPointer(rebasing: all[offset..<offset + count]))
-        }
+        var trimmed = text.trimmingCharacters(in: .whitespaces)
+        return trimmed.withUTF8(body)
     }
 }
