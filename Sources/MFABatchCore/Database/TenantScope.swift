@@ -15,8 +15,11 @@ import Postgres
 /// … body …
 /// COMMIT;
 /// ```
-/// Everything here is transaction-scoped (no session state, no session locks, no
-/// prepared statements), so it also works behind a transaction-pooling PgBouncer.
+/// Everything here is transaction-scoped (no session settings, no session locks,
+/// no prepared statements), so it also works behind a transaction-pooling
+/// PgBouncer. The one thing a tenant leaves on a server connection is the engine's
+/// two temporary work tables, empty, which each transaction creates if missing
+/// (`TenantSQL.createWorkTables`).
 public enum TenantScope {
     @discardableResult
     public static func transaction<T>(

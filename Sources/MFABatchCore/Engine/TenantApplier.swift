@@ -69,7 +69,7 @@ struct TenantApplier: Sendable {
             try connection.query(sql.countEveryone, ids)
             try connection.execute(script: sql.createWorkTables)
             try connection.query(sql.fillDesired, ids)
-            try connection.execute(script: sql.indexDesired)
+            try connection.query(sql.analyzeDesired)
             if mfaRequired { try connection.query(sql.enforcePolicy, ids + [tenant.slug]) }
             try connection.query(sql.markConflicts, ids)
 
