@@ -93,7 +93,7 @@ public struct ApplyRun {
 
         let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial,
                                     plannedFingerprints: options.plannedFingerprints,
-                                    interruption: interruption)
+                                    takesFingerprints: options.mode == .plan, interruption: interruption)
         let tenantList = try tenantsInOrder(main, runID)
         options.progress?("staged \(staged.rows) rows; \(tenantList.count) tenants to decide")
         let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,

@@ -17,6 +17,9 @@ struct TenantApplier: Sendable {
     /// Applying a saved plan: the fingerprint each tenant had when planned. A tenant
     /// whose data differs now (or that the plan did not have) is refused as `stale`.
     var plannedFingerprints: [UUID: String]? = nil
+    /// Take each tenant's fingerprint: when saving a plan, or applying one (it costs a
+    /// pass over the tenant's users, for nothing otherwise).
+    var takesFingerprints = false
     /// SIGINT/SIGTERM: cancels the tenant in progress and stops retries.
     var interruption = Interruption()
     var maxAttempts = 5
@@ -55,7 +58,8 @@ struct TenantApplier: Sendable {
     private func attemptOnce(_ tenant: Tenant, _ connection: Connection) throws -> TenantOutcome {
         let ids: [(any PostgresParameter)?] = [runID, tenant.accountID]
         return try TenantScope.transaction(connection, account: tenant.accountID) { connection in
-            let fingerprint = try connection.query(sql.fingerprint, ids).scalar
+            let fingerprint = takesFingerprints || plannedFingerprints != nil
+                ? try connection.query(sql.fingerprint, ids).scalar : nil
             if let planned = plannedFingerprints, planned[tenant.accountID] != fingerprint {
                 try connection.query(sql.markStale, ids)
                 return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .stale,
