@@ -185,14 +185,17 @@ public struct ApplyRun {
     /// learns nothing about a tenant from `tenants` (its rows stay 401 / 400).
     private func tenantsInOrder(_ connection: Connection, _ runID: UUID) throws -> [TenantApplier.Tenant] {
         let result = try connection.query("""
-            SELECT r.account_id, a.slug, count(*) FROM run_rows r JOIN accounts a ON a.id = r.account_id
+            SELECT r.account_id, a.slug, count(*),
+                   bool_or(r.user_all AND r.status IS NULL), bool_or(r.restricted_to IS NOT NULL)
+            FROM run_rows r JOIN accounts a ON a.id = r.account_id
             WHERE r.run_id = $1 GROUP BY r.account_id, a.slug
             HAVING bool_or(r.principal IS NOT NULL)
             ORDER BY min(r.row_no)
             """, [runID])
         return result.rows.compactMap { row in
             guard let id = row[0].flatMap(UUID.init(uuidString:)), let slug = row[1] else { return nil }
-            return TenantApplier.Tenant(accountID: id, slug: slug, rows: Int(row[2] ?? "0") ?? 0)
+            return TenantApplier.Tenant(accountID: id, slug: slug, rows: Int(row[2] ?? "0") ?? 0,
+                                        hasStarRows: row[3] != "f", hasUserTokens: row[4] != "f")
         }
     }
 }

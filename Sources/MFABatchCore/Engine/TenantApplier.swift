@@ -28,6 +28,11 @@ struct TenantApplier: Sendable {
         var accountID: UUID
         var slug: String
         var rows: Int
+        /// What staging saw, so that statements with nothing to do are not sent (a
+        /// small tenant's time is mostly planning its statements): a valid `*` row,
+        /// a row under a user-restricted token.
+        var hasStarRows = true
+        var hasUserTokens = true
     }
 
     func apply(_ tenant: Tenant, on connection: Connection) throws -> TenantOutcome {
@@ -69,8 +74,11 @@ struct TenantApplier: Sendable {
             let mfaRequired = PostgresText.bool(policy.rows.first?[1]) ?? false
 
             try connection.query(sql.resolveNamedUsers, ids)
-            try connection.query(sql.confineUserTokens, ids + [AuthDenial.tokenOtherUser.message, AuthDenial.tokenOtherUser.reason])
-            try connection.query(sql.countEveryone, ids)
+            if tenant.hasUserTokens {
+                try connection.query(sql.confineUserTokens,
+                                     ids + [AuthDenial.tokenOtherUser.message, AuthDenial.tokenOtherUser.reason])
+            }
+            if tenant.hasStarRows { try connection.query(sql.countEveryone, ids) }
             try connection.execute(script: sql.createWorkTables)
             try connection.query(sql.fillDesired, ids)
             try connection.query(sql.analyzeDesired)
