@@ -8,24 +8,9 @@ extension RawValue {
             // A key or token pasted into the wrong field is still never echoed.
             return "a value that looks like a credential (not shown)"
         case .string(let text):
-            var out = "\""
-            var count = 0
-            for scalar in text.unicodeScalars {
-                if count == 100 { out += "…"; break }
-                count += 1
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case _ where scalar.value < 0x20:
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                default: out.unicodeScalars.append(scalar)
-                }
-            }
-            return out + "\""
+            let scalars = text.unicodeScalars
+            let shown = scalars.dropFirst(100).isEmpty ? text : String(String.UnicodeScalarView(scalars.prefix(100))) + "…"
+            return JSONText.string(shown)
         case .bool(let value): return value ? "true" : "false"
         case .number(let text): return text
         case .null: return "null"
