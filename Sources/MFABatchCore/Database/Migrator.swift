@@ -33,6 +33,10 @@ public struct Migrator {
     /// Applies what is pending; returns the names applied (empty when up to date).
     @discardableResult
     public func migrate(_ connection: Connection) throws -> [String] {
+        // The lock first: two first-time runs creating the table at once collide in
+        // the catalog (23505 on pg_type) even with IF NOT EXISTS.
+        try connection.query("SELECT pg_advisory_lock(hashtext('mfa_batch.migrate'))")
+        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext('mfa_batch.migrate'))") }
         try connection.query("""
             CREATE TABLE IF NOT EXISTS mfa_batch_migrations (
                 name       text PRIMARY KEY,
@@ -40,8 +44,6 @@ public struct Migrator {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        try connection.query("SELECT pg_advisory_lock(hashtext('mfa_batch.migrate'))")
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext('mfa_batch.migrate'))") }
 
         let applied = try appliedChecksums(connection)
         try verify(applied)

@@ -38,6 +38,28 @@ import TestSupport
         }
     }
 
+    @Test func concurrentFirstRunsEachSucceedAndApplyEveryMigrationOnce() throws {
+        try TestDatabase.with { settings in
+            final class Outcomes: @unchecked Sendable {
+                let lock = NSLock()
+                var applied: [[String]] = []
+                var errors: [String] = []
+            }
+            let outcomes = Outcomes()
+            DispatchQueue.concurrentPerform(iterations: 3) { _ in
+                do {
+                    let names = try Migrator().migrate(try Connection(settings: settings))
+                    outcomes.lock.withLock { outcomes.applied.append(names) }
+                } catch {
+                    outcomes.lock.withLock { outcomes.errors.append("\(error)") }
+                }
+            }
+            #expect(outcomes.errors == [])
+            // One run applied everything; the others found nothing left to do.
+            #expect(outcomes.applied.flatMap { $0 }.sorted() == Migration.bundled.map(\.name).sorted())
+        }
+    }
+
     @Test func anEditedAppliedMigrationIsRefused() throws {
         try TestDatabase.with { settings in
             let connection = try Connection(settings: settings)
