@@ -37,3 +37,11 @@ mfa_as_pg() {
 mfa_pg_owner() {
     if [ "$(id -u)" -eq 0 ]; then echo postgres; else id -un; fi
 }
+
+# Builds the release binary, showing only errors and warnings (a failed build stops
+# a `set -e -o pipefail` script), and sets MFA_BIN to its path.
+mfa_build_release() {
+    swift build -c release --product mfa-batch 2>&1 | { grep -E 'error|warning:' || true; }
+    MFA_BIN="$(swift build -c release --show-bin-path)/mfa-batch"
+    export MFA_BIN
+}
