@@ -72,6 +72,18 @@ import TestSupport
         #expect(stdout.status == 2 && stdout.stderr.contains("stdout"))
     }
 
+    @Test func rejectsOnStdoutAreTheManifestAlone() throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("m.csv")
+        try Data("account,user,totp_enabled\nacme,*,true\nacme,bob,true\n".utf8).write(to: manifest)
+        let result = try harness.run(["validate", manifest.path, "--rejects", "-"])
+        #expect(result.status == 1)
+        // No summary table after it: stdout can be saved and fixed as a manifest.
+        #expect(result.stdout.hasPrefix("account,user,totp_enabled,comment"))
+        #expect(result.stdout.split(separator: "\n", omittingEmptySubsequences: true).count == 2)
+    }
+
     @Test func formatMayNotContradictTheFileName() throws {
         let directory = try CLIHarness.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

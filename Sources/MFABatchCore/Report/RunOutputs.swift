@@ -16,8 +16,8 @@ public final class RunOutputs {
                 quiet: Bool) throws {
         reports = try ReportFanout(arguments: reportArguments)
         rejects = try rejectsPath.map { try RejectsWriter(path: $0, format: format, columns: columns ?? []) }
-        // A JSON report on stdout and the human summary would interleave.
-        self.quiet = quiet || reportArguments.contains("-")
+        // A report or rejects manifest on stdout and the human summary would interleave.
+        self.quiet = quiet || reportArguments.contains("-") || rejectsPath == "-"
     }
 
     public func begin(run: RunInfo) throws {
