@@ -53,7 +53,13 @@ import TestSupport
         #expect(output.status == 2)
         #expect(output.stderr.contains("totp_enable"))
         #expect(output.stderr.contains("did you mean totp_enabled"))
+        // Named as the operator gave it, not as the spool file it was read from.
+        #expect(output.stderr.contains("<stdin>") && !output.stderr.contains("mfa-batch-stdin"))
+        let rowError = try harness.run(["validate", "-", "--format", "csv"],
+                                       stdin: Data("account,user,totp_enabled\nacme,\"open,true\n".utf8))
+        #expect(rowError.status == 2 && rowError.stderr.contains("<stdin>: line 2"), "\(rowError.stderr)")
         #expect(try harness.run(["validate", "-"], stdin: Data()).status == 2)
+        #expect(try harness.run(["validate", "-"], stdin: Data()).stderr.contains("needs --format"))
         #expect(try harness.run(["validate", "/nonexistent/manifest.csv"]).status == 2)
     }
 

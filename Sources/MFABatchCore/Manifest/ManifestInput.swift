@@ -19,6 +19,10 @@ public final class ManifestInput {
         displayName = path
         self.format = format
         let hasher = SHA256Stream()
+        if path == "-" && format == nil {
+            // Said before reading stdin, not after spooling all of it.
+            throw ManifestError(file: "<stdin>", line: nil, message: ManifestSource.stdinNeedsFormat)
+        }
         if path == "-" {
             let temporary = FileManager.default.temporaryDirectory
                 .appendingPathComponent("mfa-batch-stdin-\(UUID().uuidString)").path
@@ -60,12 +64,8 @@ public final class ManifestInput {
         if spooled { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    /// A new reader from the first row (stdin needs `format`).
+    /// A new reader from the first row; messages name stdin `<stdin>`, not the spool file.
     public func open(schema: SettingsSchema) throws(ManifestError) -> any ManifestReader {
-        guard spooled else { return try ManifestSource.open(path: path, format: format, schema: schema) }
-        guard let format else {
-            throw ManifestError(file: "<stdin>", line: nil, message: "reading a manifest from stdin (-) needs --format csv|json|jsonl")
-        }
-        return try ManifestSource.open(path: path, format: format, schema: schema)
+        try ManifestSource.open(path: path, format: format, schema: schema, fileName: spooled ? "<stdin>" : nil)
     }
 }

@@ -18,10 +18,12 @@ public enum ManifestSource {
     /// needs `--format`), the file cannot be opened, or, for CSV, the header is bad:
     /// the header is read here so that a bad one rejects the manifest before anything
     /// else happens.
-    public static func open(path: String, format: ManifestFormat?,
-                            schema: SettingsSchema) throws(ManifestError) -> any ManifestReader {
+    /// `fileName` names the manifest in messages when `path` is not what the operator
+    /// gave (stdin spooled to a temporary file).
+    public static func open(path: String, format: ManifestFormat?, schema: SettingsSchema,
+                            fileName: String? = nil) throws(ManifestError) -> any ManifestReader {
         let isStdin = path == "-"
-        let fileName = isStdin ? "<stdin>" : path
+        let fileName = fileName ?? (isStdin ? "<stdin>" : path)
         // `--format` is for when the file name does not say; a contradiction is refused.
         if let format, !isStdin, let named = ManifestFormat(path: path), named != format {
             throw ManifestError(file: fileName, line: nil,
@@ -30,7 +32,7 @@ public enum ManifestSource {
         }
         guard let format = format ?? (isStdin ? nil : ManifestFormat(path: path)) else {
             throw ManifestError(file: fileName, line: nil,
-                                message: isStdin ? "reading a manifest from stdin (-) needs --format csv|json|jsonl"
+                                message: isStdin ? stdinNeedsFormat
                                     : "cannot tell the manifest format from the file name; "
                                         + "use a .csv, .json, .jsonl or .ndjson name or give --format")
         }
@@ -46,6 +48,8 @@ public enum ManifestSource {
         }
         return try reader(source: source, format: format, fileName: fileName, schema: schema)
     }
+
+    static let stdinNeedsFormat = "reading a manifest from stdin (-) needs --format csv|json|jsonl"
 
     /// A reader over bytes in memory (tests, or a manifest already fetched).
     public static func reader(bytes: [UInt8], format: ManifestFormat, fileName: String,
