@@ -83,9 +83,11 @@ public struct ApplyRun {
         do {
             staged = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
         } catch {
-            // A manifest found unusable mid-stream (exit 2): nothing was staged (the
-            // COPY was aborted) and the run is recorded as refused, not left running.
-            _ = try? main.query("UPDATE job_runs SET outcome = 'refused', finished_at = now() WHERE id = $1", [runID])
+            // Nothing was staged (the COPY was aborted), and the run is not left
+            // running: refused for a manifest found unusable mid-stream (exit 2), a
+            // database error otherwise (exit 3).
+            let outcome = error is ManifestError ? "refused" : "database_error"
+            _ = try? main.query("UPDATE job_runs SET outcome = $2, finished_at = now() WHERE id = $1", [runID, outcome])
             throw error
         }
         // Fresh statistics, or the planner takes the just-loaded rows for an empty table.
@@ -105,7 +107,7 @@ public struct ApplyRun {
         if let lost {
             // The server may be back (a restart): report from it; else from what we know.
             guard let reconnected = Reconnect.attempt(settings) else {
-                try FallbackReport.write(input: input, schema: schema, run: &run, tenants: tenants, outputs: outputs)
+                try writeFallback(input, outputs, runID, run: &run, tenants: tenants, from: 1, begun: false)
                 return Result(run: run, summary: outputs.summary, tenants: tenants, interruptedBy: nil, databaseLost: lost)
             }
             main.close()
@@ -131,6 +133,7 @@ public struct ApplyRun {
             try markUndecided(main, runID, error: "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started")
         }
 
+        var reported = 0
         do {
             try outputs.begin(run: run)
             let rawRows = outputs.wantsRawRows ? try input.open(schema: schema) : nil
@@ -142,9 +145,15 @@ public struct ApplyRun {
                     }
                 }
                 try outputs.write(outcome, raw: raw)
+                reported = outcome.row
             }
             run.finishedAt = Date.nowMilliseconds()
             try outputs.finish(run: run, tenants: tenants)
+        } catch let error as PostgresError where error.isConnectionLost {
+            // Lost while reading the outcomes back: the rows not yet reported come
+            // from the manifest and what is known in memory (exit 3, report written).
+            try writeFallback(input, outputs, runID, run: &run, tenants: tenants, from: reported + 1, begun: true)
+            return Result(run: run, summary: outputs.summary, tenants: tenants, interruptedBy: nil, databaseLost: error)
         } catch let error as PostgresError {
             throw error
         } catch {
@@ -183,6 +192,18 @@ public struct ApplyRun {
     /// The tenants to decide, in order of first appearance: only those with at least
     /// one row whose credential was valid for them, so that a caller without one
     /// learns nothing about a tenant from `tenants` (its rows stay 401 / 400).
+    /// `FallbackReport.write` for rows `from` on; its failure is a report failure
+    /// (exit 3: tenants may have committed), not a manifest or usage error.
+    private func writeFallback(_ input: ManifestInput, _ outputs: RunOutputs, _ runID: UUID, run: inout RunInfo,
+                               tenants: [TenantOutcome], from row: Int, begun: Bool) throws {
+        do {
+            try FallbackReport.write(input: input, schema: schema, run: &run, tenants: tenants, outputs: outputs,
+                                     from: row, begun: begun)
+        } catch {
+            throw EngineError.reportFailed(runID: runID, message: "\(error)")
+        }
+    }
+
     private func tenantsInOrder(_ connection: Connection, _ runID: UUID) throws -> [TenantApplier.Tenant] {
         let result = try connection.query("""
             SELECT r.account_id, a.slug, count(*),

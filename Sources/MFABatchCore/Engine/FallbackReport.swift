@@ -5,26 +5,33 @@ import Foundation
 /// a committed tenant are reported as `error` saying their outcome is recorded in
 /// the database (`mfa-batch runs show RUN_ID` once it is back); rows of any other
 /// tenant, and rows that never reached one, are `not_applied`.
+///
+/// `from` is the first row to write (the rows before it were already reported from
+/// the database); `begun` says whether `outputs.begin` was already called.
 enum FallbackReport {
     static func write(input: ManifestInput, schema: SettingsSchema, run: inout RunInfo, tenants: [TenantOutcome],
-                      outputs: RunOutputs) throws {
+                      outputs: RunOutputs, from firstRow: Int = 1, begun: Bool = false) throws {
         var committed = Set<String>()
         for tenant in tenants where tenant.outcome == .committed {
             committed.insert(tenant.account)
             if let id = tenant.accountID { committed.insert(id.uuidString.lowercased()) }
         }
-        try outputs.begin(run: run)
+        if !begun { try outputs.begin(run: run) }
         let reader = try input.open(schema: schema)
         let validator = RowValidator(schema: schema, format: reader.format)
         while let raw = try reader.next() {
-            if case .failure(let diagnostic) = validator.check(raw) {
+            if raw.row < firstRow { continue }
+            let checked: CheckedRow
+            switch validator.check(raw) {
+            case .failure(let diagnostic):
                 try outputs.write(RowOutcome(diagnostic, raw: raw), raw: outputs.wantsRawRows ? raw : nil)
                 continue
+            case .success(let row):
+                checked = row
             }
-            let account = raw.text("account")
-            let isCommitted = committed.contains(account.trimmingCharacters(in: .whitespaces).lowercased())
+            let isCommitted = committed.contains(checked.account.description)
             let outcome = RowOutcome(
-                row: raw.row, line: raw.line, account: account, user: raw.text("user"),
+                row: raw.row, line: raw.line, account: raw.text("account"), user: raw.text("user"),
                 status: isCommitted ? .error : .notApplied,
                 error: isCommitted
                     ? "database connection lost after this tenant committed; the row's outcome is in the database (mfa-batch runs show \(run.id?.uuidString.lowercased() ?? ""))"
