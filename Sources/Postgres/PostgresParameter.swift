@@ -61,4 +61,11 @@ public enum PostgresText {
         }
         return high == nil ? data : nil
     }
+
+    /// A `text[]` sent back as `array_to_json(…)::text` (`["a","b"]`), which spares
+    /// parsing PostgreSQL's own array syntax.
+    public static func stringArray(_ text: String?) -> [String]? {
+        guard let text else { return nil }
+        return (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String]
+    }
 }

@@ -29,7 +29,7 @@ public final class PostgresCredentialStore: CredentialStore {
             """, [Data(hash)])
         return try result.rows.map { row in
             guard let accountID = row[0].flatMap(UUID.init(uuidString:)), let id = row[1].flatMap(UUID.init(uuidString:)),
-                  let scopes = Self.stringArray(row[2]) else {
+                  let scopes = PostgresText.stringArray(row[2]) else {
                 throw PostgresError(kind: .client, message: "unexpected api_keys row shape")
             }
             return StoredAPIKey(accountID: accountID, id: id, scopes: scopes,
@@ -72,11 +72,5 @@ public final class PostgresCredentialStore: CredentialStore {
         if seconds == .infinity { return .distantFuture }
         if seconds == -.infinity { return .distantPast }
         return Date(timeIntervalSince1970: seconds)
-    }
-
-    /// A JSON array of strings, as `array_to_json(text[])` renders it.
-    private static func stringArray(_ text: String?) -> [String]? {
-        guard let text, let data = text.data(using: .utf8) else { return nil }
-        return (try? JSONSerialization.jsonObject(with: data)) as? [String]
     }
 }

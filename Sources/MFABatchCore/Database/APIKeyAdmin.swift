@@ -44,11 +44,12 @@ public enum APIKeyAdmin {
                    \(ISOTimestampSQL.render("revoked_at"))
             FROM api_keys WHERE account_id = $1 ORDER BY created_at, id
             """, [account.id])
-        return result.rows.map { row in
-            let scopes = (try? JSONSerialization.jsonObject(with: Data((row[3] ?? "[]").utf8))) as? [String] ?? []
-            return Listed(
-                id: UUID(uuidString: row[0] ?? "") ?? UUID(), name: row[1], prefix: row[2] ?? "", scopes: scopes,
-                createdAt: row[4] ?? "", expiresAt: row[5], revokedAt: row[6])
+        return try result.rows.map { row in
+            guard let id = row[0].flatMap(UUID.init(uuidString:)), let scopes = PostgresText.stringArray(row[3]) else {
+                throw PostgresError(kind: .client, message: "unexpected api_keys row shape")
+            }
+            return Listed(id: id, name: row[1], prefix: row[2] ?? "", scopes: scopes,
+                          createdAt: row[4] ?? "", expiresAt: row[5], revokedAt: row[6])
         }
     }
 

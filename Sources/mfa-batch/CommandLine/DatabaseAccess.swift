@@ -29,7 +29,8 @@ enum DatabaseAccess {
 
     /// The account an option names (slug or id); unknown is a usage error (exit 2).
     static func account(_ connection: Connection, _ text: String) throws -> StoredAccount {
-        guard let record = try AccountLookup.find(connection, text) else {
+        let ref: AccountRef = UUID(uuidString: text).map(AccountRef.id) ?? .slug(text)
+        guard let record = try PostgresCredentialStore(connection: connection).account(ref) else {
             throw CLIError.usage("unknown account '\(text)'")
         }
         return record
