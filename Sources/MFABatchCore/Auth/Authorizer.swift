@@ -89,14 +89,13 @@ public final class Authorizer {
     /// Throws only store (database) failures.
     public func authorize(_ row: CheckedRow, account: StoredAccount?) throws -> AuthDecision {
         guard let credential = credential(for: row, account: account) else { return .denied(.missingCredentials) }
-        let unknown = AuthDenial.unknownAccount(asWritten: row.account.description)
         // Unknown account: nothing from the database, only what the row wrote. A
         // malformed token reads the same whatever the account, so it is said first.
         guard let account else {
             if case .bearer(let token) = credential {
                 do { _ = try JWT.parse(token) } catch { return .denied(error) }
             }
-            return .denied(unknown)
+            return .denied(.unknownAccount(asWritten: row.account.description))
         }
         let decision: AuthDecision
         if let last, last.credential == credential, last.account == account.id {
@@ -115,7 +114,9 @@ public final class Authorizer {
             }
             last = (credential, account.id, decision)
         }
-        if case .denied(let denial) = decision, denial.provesNothingAboutAccount { return .denied(unknown) }
+        if case .denied(let denial) = decision, denial.provesNothingAboutAccount {
+            return .denied(.unknownAccount(asWritten: row.account.description))
+        }
         return decision
     }
 

@@ -22,7 +22,8 @@ public struct CredentialsFile: Sendable {
     /// The entry for `account`: by the reference as the row wrote it, then by the
     /// stored account's slug and id (a file keyed by slug serves rows that name the id).
     public func credential(for ref: AccountRef, account: StoredAccount?) -> Credential? {
-        if let found = entries[Self.normalize(ref.description)] { return found }
+        // `description` is the normalized form the entries are keyed by.
+        if let found = entries[ref.description] { return found }
         guard let account else { return nil }
         return entries[account.slug] ?? entries[account.id.uuidString.lowercased()]
     }
@@ -46,7 +47,7 @@ public struct CredentialsFile: Sendable {
         }
         var entries: [String: Credential] = [:]
         for account in object.keys.sorted() {
-            guard isAccountReference(account) else {
+            guard FieldSyntax.accountRef(account) != nil else {
                 // Shortened: a mistyped file could have a secret where an account belongs.
                 let shown = account.count > 12 ? String(account.prefix(8)) + "…" : account
                 throw CredentialsFileError(path: path, entry: shown,
@@ -98,19 +99,9 @@ public struct CredentialsFile: Sendable {
         return trimmed
     }
 
-    /// Ids compare case-insensitively; slugs are lower-case by definition.
+    /// Ids compare case-insensitively (keyed lower-case, as `AccountRef.description`
+    /// writes them); slugs are lower-case by definition.
     private static func normalize(_ account: String) -> String {
-        UUID(uuidString: account).map { $0.uuidString.lowercased() } ?? account
-    }
-
-    /// A UUID, or a slug: 1–63 of `a-z 0-9 -`, starting with a letter or digit.
-    private static func isAccountReference(_ text: String) -> Bool {
-        if UUID(uuidString: text) != nil { return true }
-        let bytes = Array(text.utf8)
-        guard (1...63).contains(bytes.count), bytes[0] != UInt8(ascii: "-") else { return false }
-        return bytes.allSatisfy {
-            (UInt8(ascii: "a")...UInt8(ascii: "z")).contains($0) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
-                || $0 == UInt8(ascii: "-")
-        }
+        FieldSyntax.accountRef(account)?.description ?? account
     }
 }

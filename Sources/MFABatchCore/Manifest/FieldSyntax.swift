@@ -174,7 +174,13 @@ extension FieldSyntax {
     /// An account id or slug in `text` (whitespace around it ignored), for a row that
     /// failed the schema check but still names its tenant.
     static func legibleAccount(_ text: String) -> AccountRef? {
-        withTrimmedBytes(text) { bytes in
+        accountRef(text.trimmingCharacters(in: .whitespaces))
+    }
+
+    /// `text` exactly as an account id or slug, if it is one.
+    static func accountRef(_ text: String) -> AccountRef? {
+        var text = text
+        return text.withUTF8 { bytes in
             if let id = uuid(bytes) { return .id(id) }
             return isSlug(bytes) ? .slug(String(decoding: bytes, as: UTF8.self)) : nil
         }
