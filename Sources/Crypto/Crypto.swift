@@ -1,10 +1,10 @@
 internal import CLibCrypto
 import Foundation
 
-/// The cryptography the tool needs, all of it computed by OpenSSL's libcrypto
-/// (nothing hand-rolled): SHA-256 for API-key hashes and migration checksums,
-/// HMAC-SHA256 for HS256 JWTs, a constant-time comparison for signatures and
-/// hashes, and random bytes for new keys.
+/// The cryptography the tool needs, computed by OpenSSL's libcrypto (nothing
+/// hand-rolled): SHA-256 for API-key hashes and migration checksums, HMAC-SHA256
+/// for HS256 JWTs, a constant-time comparison for signatures and hashes; and random
+/// bytes for new keys from the system's generator (`SystemRandomNumberGenerator`).
 public enum Crypto {
     /// SHA-256 of `data` (32 bytes).
     public static func sha256<D: DataProtocol>(_ data: D) -> [UInt8] {

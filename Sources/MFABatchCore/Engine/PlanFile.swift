@@ -9,7 +9,7 @@ import Foundation
 ///
 /// The file starts with `{"mfa_batch_plan": 1`, which is how `apply` tells a plan
 /// from a JSON manifest. It holds no credential.
-public struct PlanFile: Sendable, Equatable {
+public struct PlanFile: Sendable {
     public static let marker = "{\"mfa_batch_plan\": 1"
 
     public var runID: UUID
@@ -20,13 +20,6 @@ public struct PlanFile: Sendable, Equatable {
     public var createdAt: Date
     /// Account id → fingerprint.
     public var tenants: [(accountID: UUID, account: String, fingerprint: String)]
-
-    public static func == (a: PlanFile, b: PlanFile) -> Bool {
-        a.runID == b.runID && a.manifest == b.manifest && a.manifestSHA256 == b.manifestSHA256 && a.format == b.format
-            && a.partial == b.partial && a.createdAt == b.createdAt
-            && a.tenants.map { "\($0.accountID)\($0.account)\($0.fingerprint)" }
-                == b.tenants.map { "\($0.accountID)\($0.account)\($0.fingerprint)" }
-    }
 
     public init(runID: UUID, manifest: String, manifestSHA256: String, format: ManifestFormat, partial: Bool,
                 createdAt: Date, tenants: [(accountID: UUID, account: String, fingerprint: String)]) {

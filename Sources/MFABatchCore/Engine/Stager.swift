@@ -67,10 +67,11 @@ struct Stager {
             case .denied(let reason): denial = reason
             case .granted(let granted):
                 principal = granted
-                // What needs no user lookup is decided now: `*`, or another user's id.
-                if case .email = checked.user {} else {
-                    let named: UUID? = if case .id(let id) = checked.user { id } else { nil }
-                    denial = authorizer.checkUser(principal: granted, row: checked, resolvedUserID: named)
+                // What needs no user lookup is decided now: `*`, or another user's id
+                // (an email is checked once resolved, in the tenant's transaction).
+                switch checked.user {
+                case .email: break
+                case .all, .id: denial = authorizer.checkUser(principal: granted, row: checked, resolvedUserID: nil)
                 }
             }
             if let denial {

@@ -71,7 +71,7 @@ struct TenantApplier: Sendable {
                                      rows: try rowCount(tenant, connection), usersChanged: 0)
             }
             let policy = try connection.query(sql.accountPolicy, ids)
-            let mfaRequired = PostgresText.bool(policy.rows.first?[1]) ?? false
+            let mfaRequired = PostgresText.bool(policy.scalar) ?? false
 
             try connection.query(sql.resolveNamedUsers, ids)
             if tenant.hasUserTokens {

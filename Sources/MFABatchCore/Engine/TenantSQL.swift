@@ -277,7 +277,7 @@ struct TenantSQL: Sendable {
 
     let countUsersChanged = "SELECT count(DISTINCT user_id) FROM mfa_effective"
 
-    let accountPolicy = "SELECT slug, mfa_required FROM accounts WHERE id = $2 AND $1::uuid IS NOT NULL"
+    let accountPolicy = "SELECT mfa_required FROM accounts WHERE id = $2 AND $1::uuid IS NOT NULL"
 
     /// A digest of everything a tenant's outcome depends on in the database: each
     /// user's id, email, deletion and settings, and the account's `mfa_required`.

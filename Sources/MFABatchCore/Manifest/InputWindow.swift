@@ -16,8 +16,6 @@ final class InputWindow {
     @exclusivity(unchecked) private(set) var end = 0
     /// True once the source reported end of input.
     @exclusivity(unchecked) private(set) var atEOF = false
-    /// 0-based offset in the whole input of `base[0]` (so of `start` is `consumedBefore + start`).
-    @exclusivity(unchecked) private(set) var offsetOfBase = 0
     private let source: ByteSource
 
     init(source: ByteSource) {
@@ -41,7 +39,6 @@ final class InputWindow {
         if start > 0 {
             let pending = end - start
             if pending > 0 { base.update(from: base + start, count: pending) }
-            offsetOfBase += start
             start = 0
             end = pending
         }

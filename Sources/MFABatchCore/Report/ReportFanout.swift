@@ -7,7 +7,6 @@ import Foundation
 /// handle), but `finish` finishes every writer even if one fails, so a full disk
 /// under one report does not cost the other; the first error is then rethrown.
 public final class ReportFanout: ReportWriter {
-    public let destinations: [ReportDestination]
     private let writers: [any ReportWriter]
 
     /// From the `--report` values as given. The same destination twice (including
@@ -27,7 +26,6 @@ public final class ReportFanout: ReportWriter {
             writers.forEach { $0.discard() }
             throw error
         }
-        self.destinations = destinations
         self.writers = writers
     }
 
@@ -41,7 +39,6 @@ public final class ReportFanout: ReportWriter {
 
     /// Any set of writers (tests, or a caller with writers of its own).
     public init(writers: [any ReportWriter]) {
-        self.destinations = []
         self.writers = writers
     }
 

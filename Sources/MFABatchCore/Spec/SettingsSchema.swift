@@ -37,11 +37,6 @@ public struct SettingsSchema: Sendable, Equatable {
         ["account", "user"] + settings + ["api_key", "authorization", "comment"]
     }
 
-    /// The position of a setting in `settings`, or nil when `name` is not one.
-    public func index(ofSetting name: String) -> Int? {
-        settings.firstIndex(of: name)
-    }
-
     /// For tests and tools that already know the fields.
     public init(settings: [String]) {
         precondition(settings.count <= Self.maxSettings, "more than \(Self.maxSettings) settings")
