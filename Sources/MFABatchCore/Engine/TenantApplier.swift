@@ -46,7 +46,7 @@ struct TenantApplier: Sendable {
                 // tenant rolled back, and its rows are reported `not_applied`.
                 _ = error
                 return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
-                                     rows: try rowCount(tenant, connection), usersChanged: 0)
+                                     rows: tenant.rows, usersChanged: 0)
             } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts && !error.isConnectionLost {
                 // 50 ms, 100 ms, 200 ms, … with jitter, so that retrying runs spread out.
                 let base = 0.05 * pow(2.0, Double(attempt - 1))
@@ -55,7 +55,7 @@ struct TenantApplier: Sendable {
             } catch let error as PostgresError where !error.isConnectionLost {
                 try markError(tenant, error, connection)
                 return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
-                                     rows: try rowCount(tenant, connection), usersChanged: 0)
+                                     rows: tenant.rows, usersChanged: 0)
             }
         }
     }
@@ -68,7 +68,7 @@ struct TenantApplier: Sendable {
             if let planned = plannedFingerprints, planned[tenant.accountID] != fingerprint {
                 try connection.query(sql.markStale, ids)
                 return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .stale,
-                                     rows: try rowCount(tenant, connection), usersChanged: 0)
+                                     rows: tenant.rows, usersChanged: 0)
             }
             let policy = try connection.query(sql.accountPolicy, ids)
             let mfaRequired = PostgresText.bool(policy.scalar) ?? false
@@ -85,12 +85,11 @@ struct TenantApplier: Sendable {
             if mfaRequired { try connection.query(sql.enforcePolicy, ids + [tenant.slug]) }
             try connection.query(sql.markConflicts, ids)
 
-            let counts = try connection.query(sql.countFailures, ids).rows[0]
-            let failures = Int(counts[0] ?? "0") ?? 0, rows = Int(counts[1] ?? "0") ?? 0
+            let failures = Int(try connection.query(sql.countFailures, ids).scalar ?? "0") ?? 0
             if failures > 0 && !partial {
                 try connection.query(sql.markNotApplied, ids)
                 var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                            outcome: dryRun ? .dryRun : .rolledBack, rows: rows, usersChanged: 0)
+                                            outcome: dryRun ? .dryRun : .rolledBack, rows: tenant.rows, usersChanged: 0)
                 outcome.fingerprint = fingerprint
                 return outcome
             }
@@ -115,7 +114,7 @@ struct TenantApplier: Sendable {
             try connection.query(sql.markUnchanged, ids)
             let usersChanged = Int(try connection.query(sql.countUsersChanged).scalar ?? "0") ?? 0
             var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                        outcome: dryRun ? .dryRun : .committed, rows: rows, usersChanged: usersChanged)
+                                        outcome: dryRun ? .dryRun : .committed, rows: tenant.rows, usersChanged: usersChanged)
             outcome.fingerprint = fingerprint
             return outcome
         }
@@ -129,10 +128,5 @@ struct TenantApplier: Sendable {
             UPDATE run_rows SET status = 'error', error = $3, reason = 'database error'
             WHERE run_id = $1 AND account_id = $2 AND status IS NULL
             """, [runID, tenant.accountID, text])
-    }
-
-    private func rowCount(_ tenant: Tenant, _ connection: Connection) throws -> Int {
-        Int(try connection.query("SELECT count(*) FROM run_rows WHERE run_id = $1 AND account_id = $2",
-                                 [runID, tenant.accountID]).scalar ?? "0") ?? 0
     }
 }

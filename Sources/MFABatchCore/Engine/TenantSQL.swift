@@ -182,10 +182,10 @@ struct TenantSQL: Sendable {
         WHERE r.run_id = $1 AND r.account_id = $2 AND r.row_no = c.row_no AND r.status IS NULL
         """
 
-    /// How many rows of the tenant failed, and how many it has.
+    /// How many rows of the tenant failed.
     let countFailures = """
-        SELECT count(*) FILTER (WHERE status IN ('invalid', 'unauthorized')), count(*)
-        FROM run_rows WHERE run_id = $1 AND account_id = $2
+        SELECT count(*) FROM run_rows
+        WHERE run_id = $1 AND account_id = $2 AND status IN ('invalid', 'unauthorized')
         """
 
     let markNotApplied = """
