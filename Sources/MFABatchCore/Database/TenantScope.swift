@@ -6,15 +6,17 @@ import Postgres
 ///
 /// ```sql
 /// BEGIN ISOLATION LEVEL READ COMMITTED;
-/// SELECT set_config('mfa_batch.account_id', $1, true);  -- transaction-local
-/// SELECT set_config('jit', 'off', true);            -- the set-based statements
-/// -- are short, and their inflated estimates (jsonb_each) made JIT compile each one
-/// SELECT pg_advisory_xact_lock(hashtextextended(…));     -- one run per tenant, waiting
-/// SELECT set_config('lock_timeout', …), set_config('statement_timeout', …)
-/// SET LOCAL ROLE mfa_batch_tenant;                        -- RLS holds even for a superuser
+/// SELECT set_config('mfa_batch.account_id', $1, true),  -- transaction-local
+///        set_config('jit', 'off', true),   -- the set-based statements are short, and
+///        -- their inflated estimates (jsonb_each) made JIT compile each one
+///        pg_advisory_xact_lock(hashtextextended(…));     -- one run per tenant, waiting
+/// SELECT set_config('lock_timeout', …), set_config('statement_timeout', …),
+///        set_config('role', 'mfa_batch_tenant', true);   -- SET LOCAL ROLE: RLS holds
+///        -- even for a superuser
 /// … body …
 /// COMMIT;
 /// ```
+/// Two round trips before the body: a small tenant's time is mostly fixed costs.
 /// Everything here is transaction-scoped (no session settings, no session locks,
 /// no prepared statements), so it also works behind a transaction-pooling
 /// PgBouncer. The one thing a tenant leaves on a server connection is the engine's
@@ -27,16 +29,18 @@ public enum TenantScope {
         _ body: (Connection) throws -> T
     ) throws -> T {
         try connection.transaction { connection in
-            try connection.query(
-                "SELECT set_config('mfa_batch.account_id', $1, true), set_config('jit', 'off', true)", [account])
-            // Waits as long as another run holds the tenant: runs on one tenant serialize
-            // rather than fail. The whole id is hashed, so sequential or time-ordered ids
-            // of different tenants do not share a lock.
-            try connection.query("SELECT pg_advisory_xact_lock(hashtextextended('mfa_batch.tenant:' || $1, 0))", [account])
-            try connection.query(
-                "SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true)",
-                [lockTimeout, statementTimeout])
-            try connection.query("SET LOCAL ROLE mfa_batch_tenant")
+            // The lock waits as long as another run holds the tenant (the time-outs are
+            // set after it): runs on one tenant serialize rather than fail. The whole id
+            // is hashed, so sequential or time-ordered ids of different tenants do not
+            // share a lock.
+            try connection.query("""
+                SELECT set_config('mfa_batch.account_id', $1, true), set_config('jit', 'off', true),
+                       pg_advisory_xact_lock(hashtextextended('mfa_batch.tenant:' || $1, 0))
+                """, [account])
+            try connection.query("""
+                SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
+                       set_config('role', 'mfa_batch_tenant', true)
+                """, [lockTimeout, statementTimeout])
             return try body(connection)
         }
     }
