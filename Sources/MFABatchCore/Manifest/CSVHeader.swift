@@ -39,13 +39,10 @@ enum CSVHeader {
     /// Removes surrounding spaces and tabs (not other whitespace: a CR or NBSP in a
     /// name is a real mistake worth reporting).
     static func trimBlanks(_ text: String) -> String {
-        // Fast path (almost every cell): nothing to trim.
-        let (count, head, tail) = ByteText.edges(text)
-        if count == 0 { return text }
-        if head != 0x20 && head != 0x09 && tail != 0x20 && tail != 0x09 { return text }
-        let utf8 = text.utf8
-        guard let first = utf8.firstIndex(where: { $0 != 0x20 && $0 != 0x09 }) else { return "" }
-        let last = utf8.lastIndex(where: { $0 != 0x20 && $0 != 0x09 })!
-        return String(text[first...last])
+        var text = text
+        return text.withUTF8 { bytes in
+            let (offset, count) = FieldSyntax.trimmedBlanks(bytes)
+            return String(decoding: UnsafeBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)
+        }
     }
 }

@@ -9,7 +9,7 @@ extension CSVReader {
             switch outcome {
             case .incomplete:
                 if window.available > ManifestLimits.maxRowBytes { throw tooLong(fileName, line) }
-                _ = try fill(window, fileName, line)
+                _ = try window.fill(fileName: fileName, line: line)
             case .malformed(let lineBreaks, let message):
                 throw ManifestError(file: fileName, line: line + lineBreaks, message: message)
             case .record(let next, _) where next - window.start > ManifestLimits.maxRowBytes + 2:
@@ -23,17 +23,7 @@ extension CSVReader {
 
     private static func tooLong(_ fileName: String, _ line: Int) -> ManifestError {
         ManifestError(file: fileName, line: line,
-                      message: "row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), "
-                          + "the limit for a single row; is a quote left open?")
-    }
-
-    /// Reads more input, turning an I/O failure into a `ManifestError`.
-    static func fill(_ window: InputWindow, _ fileName: String, _ line: Int) throws(ManifestError) -> Bool {
-        do {
-            return try window.fill()
-        } catch {
-            throw ManifestError(file: fileName, line: line, message: "cannot read: \(error.message)")
-        }
+                      message: ManifestLimits.rowTooLong + "; is a quote left open?")
     }
 
     /// A cell's text: unescaped, UTF-8-validated, refusing a byte order mark. Errors

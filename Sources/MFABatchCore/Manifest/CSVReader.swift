@@ -47,11 +47,7 @@ public final class CSVReader: ManifestReader {
 
     private static func readHeader(window: InputWindow, fileName: String, schema: SettingsSchema,
                                    line: inout Int) throws(ManifestError) -> [String] {
-        // Skip a byte order mark at the very start.
-        while window.available < 3, try fill(window, fileName, line) {}
-        if window.available >= 3 && window.base[0] == 0xEF && window.base[1] == 0xBB && window.base[2] == 0xBF {
-            window.start = 3
-        }
+        try window.skipByteOrderMark(fileName: fileName)
         var cells: [CSVRecordScanner.Cell] = []
         var names: [String] = []
         var unescaped: [UInt8] = []

@@ -126,8 +126,8 @@ enum FieldSyntax {
     /// as 401). Nil when the text is not of that form.
     static func bearerTokenOffset(_ bytes: Bytes) -> Int? {
         guard bytes.count > 7 else { return nil }
-        let scheme: [UInt8] = Array("bearer".utf8)
-        for i in 0..<6 where bytes[i] | 0x20 != scheme[i] { return nil }
+        let scheme: StaticString = "bearer"
+        for i in 0..<6 where bytes[i] | 0x20 != scheme.utf8Start[i] { return nil }
         guard bytes[6] == 0x20 || bytes[6] == 0x09 else { return nil }
         var start = 7
         while start < bytes.count && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }

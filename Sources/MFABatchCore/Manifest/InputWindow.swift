@@ -32,6 +32,24 @@ final class InputWindow {
     /// Bytes available from `start`.
     var available: Int { end - start }
 
+    /// `fill()` for a reader: a failed read is a manifest error naming the file and line.
+    func fill(fileName: String, line: Int) throws(ManifestError) -> Bool {
+        do {
+            return try fill()
+        } catch {
+            throw ManifestError(file: fileName, line: line, message: "cannot read: \(error.message)")
+        }
+    }
+
+    /// Skips a UTF-8 byte order mark at the very start of the input (any other is a
+    /// manifest error, found by the readers).
+    func skipByteOrderMark(fileName: String) throws(ManifestError) {
+        while available < 3, try fill(fileName: fileName, line: 1) {}
+        if available >= 3 && base[start] == 0xEF && base[start + 1] == 0xBB && base[start + 2] == 0xBF {
+            start += 3
+        }
+    }
+
     /// Moves the unconsumed bytes to the front, grows the buffer if a single row
     /// already fills it, and reads more. Returns false at end of input (nothing new).
     func fill() throws(ByteSourceError) -> Bool {

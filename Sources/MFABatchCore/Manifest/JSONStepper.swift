@@ -22,10 +22,7 @@ final class JSONStepper {
 
     /// Skips a byte order mark at the very start of the input.
     func skipByteOrderMark() throws(ManifestError) {
-        while window.available < 3, try fill() {}
-        if window.available >= 3 && window.base[0] == 0xEF && window.base[1] == 0xBB && window.base[2] == 0xBF {
-            window.start = 3
-        }
+        try window.skipByteOrderMark(fileName: fileName)
     }
 
     /// Runs `body` on a scanner positioned at the window's start; commits its
@@ -40,8 +37,7 @@ final class JSONStepper {
                 let result = try body(&scanner)
                 if scanner.position - window.start > ManifestLimits.maxRowBytes {
                     // Complete, but only because the window had grown past the cap.
-                    throw JSONByteScanner.Failure.syntax(
-                        line: line, message: "row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), the limit for a single row")
+                    throw JSONByteScanner.Failure.syntax(line: line, message: ManifestLimits.rowTooLong)
                 }
                 if scanner.position > window.start { sawContent = true }
                 window.start = scanner.position
@@ -51,8 +47,7 @@ final class JSONStepper {
                 switch error {
                 case .needMore:
                     if window.available > ManifestLimits.maxRowBytes {
-                        throw self.error("row longer than \(ManifestLimits.maxRowBytes) bytes (1 MiB), "
-                            + "the limit for a single row")
+                        throw self.error(ManifestLimits.rowTooLong)
                     }
                     _ = try fill()
                 case .syntax(let line, let message):
@@ -88,11 +83,7 @@ final class JSONStepper {
     }
 
     private func fill() throws(ManifestError) -> Bool {
-        do {
-            return try window.fill()
-        } catch {
-            throw self.error("cannot read: \(error.message)")
-        }
+        try window.fill(fileName: fileName, line: line)
     }
 }
 

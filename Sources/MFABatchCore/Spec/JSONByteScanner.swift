@@ -114,11 +114,11 @@ struct JSONByteScanner {
     /// `true`, `false` or `null` starting at the current byte.
     mutating func scanLiteral() throws(Failure) -> RawValue {
         let first = base[position]
-        let word: [UInt8] = first == UInt8(ascii: "t") ? Array("true".utf8)
-            : first == UInt8(ascii: "f") ? Array("false".utf8) : Array("null".utf8)
-        for expected in word {
+        // Static text: no array per literal (every JSON row has a boolean or two).
+        let word: StaticString = first == UInt8(ascii: "t") ? "true" : first == UInt8(ascii: "f") ? "false" : "null"
+        for i in 0..<word.utf8CodeUnitCount {
             guard let b = try peek() else { throw truncated("unfinished literal") }
-            guard b == expected else { throw unexpected(b, expected: "a JSON value") }
+            guard b == word.utf8Start[i] else { throw unexpected(b, expected: "a JSON value") }
             position += 1
         }
         try requireDelimiter()
