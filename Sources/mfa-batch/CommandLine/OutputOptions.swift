@@ -10,7 +10,7 @@ let outputOptions: [OptionSpec] = [
 func parseFormat(_ arguments: ParsedArguments) throws -> ManifestFormat? {
     guard let text = arguments.value("format") else { return nil }
     guard let format = ManifestFormat(option: text) else {
-        throw CLIError.usage("--format '\(text)' is not one of csv, json, jsonl")
+        throw CLIError.usage("--format '\(text)' is not one of csv, json, jsonl (or ndjson)")
     }
     return format
 }
@@ -52,9 +52,7 @@ func makeOutputs(_ arguments: ParsedArguments, format: ManifestFormat, columns: 
     if let logFormat = arguments.value("log-format"), !["text", "json"].contains(logFormat) {
         throw CLIError.usage("--log-format '\(logFormat)' is not one of text, json")
     }
-    if let progress = arguments.value("progress"), !["auto", "always", "never"].contains(progress) {
-        throw CLIError.usage("--progress '\(progress)' is not one of auto, always, never")
-    }
+    _ = try showsProgress(arguments) // refuses a bad --progress, also where it shows nothing
     let reports = arguments.values("report")
     if reports.count > 2 { throw CLIError.usage("--report may be given at most twice") }
     do {

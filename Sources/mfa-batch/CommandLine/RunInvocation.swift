@@ -30,16 +30,18 @@ struct RunInvocation {
     }
 
     /// Runs `manifest` in `mode`; `plannedFingerprints` when applying a saved plan.
+    /// `otherInputs` and `extraOutputs` (a plan file read or written) take part in the
+    /// check that no output overwrites an input or another output.
     func execute(manifest: String, format: ManifestFormat?, mode: RunMode, partial: Bool,
                  expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil,
-                 otherInputs: [String] = []) throws -> ApplyRun.Result {
+                 otherInputs: [String] = [], extraOutputs: [String] = []) throws -> ApplyRun.Result {
         let credentials: CredentialsFile?
         do {
             credentials = try arguments.value("credentials").map { try CredentialsFile.load(path: $0) }
         } catch {
             throw CLIError.usage("\(error)")
         }
-        try checkOutputPaths(arguments, manifest: manifest, inputs: otherInputs)
+        try checkOutputPaths(arguments, manifest: manifest, inputs: otherInputs, extraOutputs: extraOutputs)
         let settings = DatabaseAccess.settings(arguments, console)
         try DatabaseAccess.connectMigrated(settings).close()
         let schema = SettingsSchema.bundled

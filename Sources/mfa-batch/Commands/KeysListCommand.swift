@@ -4,7 +4,7 @@ struct KeysListCommand: Command {
     static let words = ["keys", "list"]
     static let summary = "list an account's API keys (never the secret)"
     static let help = """
-        usage: mfa-batch keys list --account ACCOUNT [--json]
+        usage: mfa-batch keys list --account ACCOUNT [--json] [--database-url URL]
 
         Lists the account's keys: id, name, visible prefix, scopes, created, expires,
         revoked. Never the key itself (only its hash is stored).

@@ -5,7 +5,7 @@ struct KeysRevokeCommand: Command {
     static let words = ["keys", "revoke"]
     static let summary = "revoke an API key by id"
     static let help = """
-        usage: mfa-batch keys revoke KEY_ID
+        usage: mfa-batch keys revoke KEY_ID [--database-url URL]
 
         Revokes the key (its id as shown by `keys list`); rows using it become 401
         "api key revoked". Revoking a revoked key changes nothing.

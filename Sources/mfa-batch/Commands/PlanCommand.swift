@@ -7,7 +7,7 @@ struct PlanCommand: Command {
     static let help = """
         usage: mfa-batch plan MANIFEST --out PLAN [--partial] [--credentials PATH] [--job NAME] [--parallel N]
                               [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet]
-                              [--progress auto|always|never] [--log-format text|json]
+                              [--progress auto|always|never] [--log-format text|json] [--database-url URL]
 
         Does everything `apply --dry-run` does and saves PLAN (JSON, mode 0600): the
         manifest's absolute path and SHA-256, the options, and a fingerprint of each
@@ -37,8 +37,8 @@ struct PlanCommand: Command {
     }
 
     func run() throws -> ExitCode {
-        try checkOutputPaths(arguments, manifest: manifest, extraOutputs: [out])
-        let result = try invocation.execute(manifest: manifest, format: format, mode: .plan, partial: arguments.flag("partial"))
+        let result = try invocation.execute(manifest: manifest, format: format, mode: .plan, partial: arguments.flag("partial"),
+                                            extraOutputs: [out])
         guard result.databaseLost == nil, result.interruptedBy == nil else { return result.exitCode }
         let absolute = URL(fileURLWithPath: manifest).standardizedFileURL.path
         let plan = PlanFile(

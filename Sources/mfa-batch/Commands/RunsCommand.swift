@@ -5,7 +5,7 @@ struct RunsCommand: Command {
     static let words = ["runs"]
     static let summary = "list recent runs, newest first"
     static let help = """
-        usage: mfa-batch runs [--limit N] [--json]
+        usage: mfa-batch runs [--limit N] [--json] [--database-url URL]
 
         Recent runs of apply / plan / dry run, newest first: id, job, mode, start,
         end, outcome (running, succeeded, rows_failed, interrupted, database_error,
@@ -78,7 +78,7 @@ struct RunsShowCommand: Command {
     static let words = ["runs", "show"]
     static let summary = "one run's summary; --report re-exports its full report"
     static let help = """
-        usage: mfa-batch runs show RUN_ID [--report PATH]... [--quiet]
+        usage: mfa-batch runs show RUN_ID [--report PATH]... [--quiet] [--database-url URL]
 
         Prints the run's summary; with --report writes its full report again (the same
         report the run wrote: .csv gives CSV, anything else JSON, `-` JSON on stdout).
@@ -105,13 +105,8 @@ struct RunsShowCommand: Command {
             console.out("run \(entry.id)  job \(entry.job ?? "-")  mode \(entry.mode)  outcome \(entry.outcome)")
             console.out("started \(entry.startedAt)  finished \(entry.finishedAt ?? "-")  manifest \(entry.manifest)")
         }
-        let outputs: RunOutputs
-        do {
-            outputs = try RunOutputs(reportArguments: arguments.values("report"), rejectsPath: nil, format: .csv,
-                                     columns: nil, quiet: arguments.flag("quiet"))
-        } catch {
-            throw CLIError.usage("cannot create output: \(error)")
-        }
+        // The same output rules as a run's (at most two reports, `-` for stdout).
+        let outputs = try makeOutputs(arguments, format: .csv, columns: nil)
         do {
             try RunHistory.reexport(connection, id: id, outputs: outputs)
         } catch {
