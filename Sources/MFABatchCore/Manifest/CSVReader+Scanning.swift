@@ -1,3 +1,5 @@
+import Foundation
+
 extension CSVReader {
     /// Scans one complete record from `window.start`, refilling the window as needed
     /// and enforcing the row size cap. Never returns `.incomplete` or `.malformed`.
@@ -26,47 +28,32 @@ extension CSVReader {
                       message: ManifestLimits.rowTooLong + "; is a quote left open?")
     }
 
-    /// A cell's text: unescaped, UTF-8-validated, refusing a byte order mark. Errors
-    /// name the physical line of the bad byte, even inside a multi-line cell.
-    static func string(_ cell: CSVRecordScanner.Cell, window: InputWindow, recordLine: Int,
-                       unescaped: inout [UInt8], fileName: String) throws(ManifestError) -> String {
-        let base = window.base
-        let outcome: ByteText.Outcome
-        if cell.hasEscapedQuotes {
-            unescaped.removeAll(keepingCapacity: true)
-            var i = cell.start
-            while i < cell.end {
-                unescaped.append(base[i])
-                i += base[i] == UInt8(ascii: "\"") ? 2 : 1
-            }
-            outcome = unescaped.withUnsafeBufferPointer {
-                ByteText.decode($0.baseAddress!, count: $0.count, nonASCII: cell.nonASCII)
-            }
-        } else {
-            outcome = ByteText.decode(base + cell.start, count: cell.end - cell.start, nonASCII: cell.nonASCII)
-        }
-        switch outcome {
-        case .text(let text):
-            return text
-        case .invalidUTF8(let offset):
-            throw ManifestError(file: fileName, line: lineOf(sourceOffset(offset, cell, base), window: window, recordLine: recordLine),
+    /// Checks a non-ASCII cell: valid UTF-8 and no byte order mark. Its bytes are
+    /// checked as they stand in the window: undoing a doubled quote (ASCII) cannot
+    /// make or break a multi-byte sequence, and the offset of a problem is then a
+    /// window offset, so the error names the physical line of the bad byte, even
+    /// inside a multi-line cell.
+    static func checkText(_ cell: CSVRecordScanner.Cell, window: InputWindow, recordLine: Int,
+                          fileName: String) throws(ManifestError) {
+        let bytes = UnsafeBufferPointer(start: window.base + cell.start, count: cell.end - cell.start)
+        switch ByteText.problem(in: bytes) {
+        case .invalidUTF8(let offset)?:
+            throw ManifestError(file: fileName, line: lineOf(cell.start + offset, window: window, recordLine: recordLine),
                                 message: "invalid UTF-8 (the manifest must be UTF-8 encoded)")
-        case .byteOrderMark(let offset):
-            throw ManifestError(file: fileName, line: lineOf(sourceOffset(offset, cell, base), window: window, recordLine: recordLine),
+        case .byteOrderMark(let offset)?:
+            throw ManifestError(file: fileName, line: lineOf(cell.start + offset, window: window, recordLine: recordLine),
                                 message: "byte order mark (U+FEFF) in the middle of the file (files joined with cat?)")
+        case .text?, nil:
+            return
         }
     }
 
-    /// The window offset of output byte `offset` of a cell (undoing `""` → `"`).
-    private static func sourceOffset(_ offset: Int, _ cell: CSVRecordScanner.Cell,
-                                     _ base: UnsafeMutablePointer<UInt8>) -> Int {
-        guard cell.hasEscapedQuotes else { return cell.start + offset }
-        var i = cell.start, produced = 0
-        while i < cell.end && produced < offset {
-            i += base[i] == UInt8(ascii: "\"") ? 2 : 1
-            produced += 1
-        }
-        return i
+    /// A checked cell's text, doubled quotes undone (the header's names; rows keep
+    /// their cells as bytes, see `CSVCells`).
+    static func text(_ cell: CSVRecordScanner.Cell, window: InputWindow) -> String {
+        let text = String(decoding: UnsafeBufferPointer(start: window.base + cell.start, count: cell.end - cell.start),
+                          as: UTF8.self)
+        return cell.hasEscapedQuotes ? text.replacingOccurrences(of: "\"\"", with: "\"") : text
     }
 
     /// The physical line of window offset `offset`, counting LFs from the record start.

@@ -27,7 +27,6 @@ public final class CSVReader: ManifestReader {
     @exclusivity(unchecked) private var line = 1
     @exclusivity(unchecked) private var rowNumber = 0
     @exclusivity(unchecked) private var cells: [CSVRecordScanner.Cell] = []
-    @exclusivity(unchecked) private var unescaped: [UInt8] = []
     /// The previous row's cells, reused for the next row when nobody kept it.
     @exclusivity(unchecked) private var previousCells: CSVCells?
 
@@ -50,7 +49,6 @@ public final class CSVReader: ManifestReader {
         try window.skipByteOrderMark(fileName: fileName)
         var cells: [CSVRecordScanner.Cell] = []
         var names: [String] = []
-        var unescaped: [UInt8] = []
         let headerLine: Int
         scanning: while true {
             switch try scanRecord(window, fileName: fileName, line: line, cells: &cells) {
@@ -61,8 +59,8 @@ public final class CSVReader: ManifestReader {
                 throw ManifestError(file: fileName, line: nil, message: "empty file: expected a header line")
             case .record(let next, let lineBreaks):
                 for cell in cells {
-                    names.append(try string(cell, window: window, recordLine: line, unescaped: &unescaped,
-                                        fileName: fileName))
+                    if cell.nonASCII { try checkText(cell, window: window, recordLine: line, fileName: fileName) }
+                    names.append(text(cell, window: window))
                 }
                 headerLine = line
                 window.start = next
@@ -93,7 +91,7 @@ public final class CSVReader: ManifestReader {
                 // Non-ASCII cells (rare) are checked now: invalid UTF-8 or a stray byte
                 // order mark is a manifest error, named by line.
                 for cell in cells where cell.nonASCII {
-                    _ = try Self.string(cell, window: window, recordLine: line, unescaped: &unescaped, fileName: fileName)
+                    try Self.checkText(cell, window: window, recordLine: line, fileName: fileName)
                 }
                 let raw = RawRow(row: rowNumber, line: line,
                                  cells: CSVCells.build(reusing: &previousCells, names: header, base: window.base, cells: cells))

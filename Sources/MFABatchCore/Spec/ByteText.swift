@@ -16,12 +16,16 @@ enum ByteText {
     /// already looked at every byte: when false, decoding cannot fail.
     static func decode(_ start: UnsafePointer<UInt8>, count: Int, nonASCII: Bool = true) -> Outcome {
         let bytes = UnsafeBufferPointer(start: start, count: count)
-        if !nonASCII { return .text(String(decoding: bytes, as: UTF8.self)) }
-        guard let string = String(validating: bytes, as: UTF8.self) else {
-            return .invalidUTF8(at: firstInvalidOffset(bytes) ?? 0)
-        }
+        if nonASCII, let problem = problem(in: bytes) { return problem }
+        return .text(String(decoding: bytes, as: UTF8.self))
+    }
+
+    /// What makes `bytes` unacceptable as manifest text (`.invalidUTF8` or
+    /// `.byteOrderMark`), nil when they are fine. Checks without building a `String`.
+    static func problem(in bytes: UnsafeBufferPointer<UInt8>) -> Outcome? {
+        if let offset = firstInvalidOffset(bytes) { return .invalidUTF8(at: offset) }
         if let bom = byteOrderMarkOffset(bytes) { return .byteOrderMark(at: bom) }
-        return .text(string)
+        return nil
     }
 
     /// A string's UTF-8 length, first and last byte (0 when empty), read from its
@@ -48,7 +52,8 @@ enum ByteText {
     }
 
     /// The offset of the first byte that does not start a well-formed UTF-8
-    /// sequence (only called on the rare failure path, so it favours clarity).
+    /// sequence, nil when all of them are valid UTF-8 (run only on text with a byte
+    /// >= 0x80, which is rare in a manifest, so it favours clarity).
     static func firstInvalidOffset(_ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
         var i = 0
         while i < bytes.count {
