@@ -6,7 +6,7 @@ public struct Migration: Sendable, Equatable {
     /// The file name, e.g. `0001_tenant_tables.sql`; the key it is recorded under.
     public var name: String
     public var sql: String
-    /// Lower-case hex SHA-256 of the file's bytes.
+    /// Lower-case hex SHA-256 of the SQL as UTF-8 (the file's bytes, the files being UTF-8).
     public var checksum: String
 
     public init(name: String, sql: String) {
