@@ -14,6 +14,8 @@ public struct PostgresError: Error, Sendable, CustomStringConvertible {
         case commitRolledBack
         /// libpq or protocol misuse detected on the client side.
         case client
+        /// A result value could not be read as the type the caller expected.
+        case decoding
     }
 
     public var kind: Kind
