@@ -179,7 +179,7 @@ import TestSupport
             #expect(pruned.status == 0, "\(pruned.stderr)")
             #expect(pruned.stderr.contains("deleted 1 runs and 1 row outcomes"))
             #expect(try connection.query("SELECT count(*) FROM job_runs").scalar == "1")
-            #expect(try connection.query("SELECT count(*) FROM run_rows WHERE run_id = $1", [old]).scalar == "0")
+            #expect(try connection.query("SELECT count(*) FROM run_outcomes WHERE run_id = $1", [old]).scalar == "0")
             #expect(try connection.query("SELECT count(*) FROM mfa_audit WHERE run_id = $1", [old]).scalar == "2")
         }
     }

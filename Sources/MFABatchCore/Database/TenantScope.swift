@@ -29,19 +29,36 @@ public enum TenantScope {
         _ body: (Connection) throws -> T
     ) throws -> T {
         try connection.transaction { connection in
-            // The lock waits as long as another run holds the tenant (the time-outs are
-            // set after it): runs on one tenant serialize rather than fail. The whole id
-            // is hashed, so sequential or time-ordered ids of different tenants do not
-            // share a lock.
-            try connection.query("""
-                SELECT set_config('mfa_batch.account_id', $1, true), set_config('jit', 'off', true),
-                       pg_advisory_xact_lock(hashtextextended('mfa_batch.tenant:' || $1, 0))
-                """, [account])
-            try connection.query("""
-                SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
-                       set_config('role', 'mfa_batch_tenant', true)
-                """, [lockTimeout, statementTimeout])
+            for statement in entering(account: account, lockTimeout: lockTimeout, statementTimeout: statementTimeout) {
+                try connection.query(statement.sql, statement.parameters.map { $0 as (any PostgresParameter)? })
+            }
             return try body(connection)
         }
+    }
+
+    /// `BEGIN` and the statements that enter the tenant, for a pipeline that sends them
+    /// with the first statements of the body in one round trip.
+    static func opening(account: UUID, lockTimeout: String = "10s", statementTimeout: String = "5min")
+        -> [Connection.PipelineStatement] {
+        [Connection.PipelineStatement("BEGIN ISOLATION LEVEL READ COMMITTED")]
+            + entering(account: account, lockTimeout: lockTimeout, statementTimeout: statementTimeout)
+    }
+
+    /// The lock waits as long as another run holds the tenant (the time-outs are set
+    /// after it): runs on one tenant serialize rather than fail. The whole id is
+    /// hashed, so sequential or time-ordered ids of different tenants do not share a
+    /// lock.
+    private static func entering(account: UUID, lockTimeout: String, statementTimeout: String)
+        -> [Connection.PipelineStatement] {
+        [
+            Connection.PipelineStatement("""
+                SELECT set_config('mfa_batch.account_id', $1, true), set_config('jit', 'off', true),
+                       pg_advisory_xact_lock(hashtextextended('mfa_batch.tenant:' || $1, 0))
+                """, [account]),
+            Connection.PipelineStatement("""
+                SELECT set_config('lock_timeout', $1, true), set_config('statement_timeout', $2, true),
+                       set_config('role', 'mfa_batch_tenant', true)
+                """, [lockTimeout, statementTimeout]),
+        ]
     }
 }

@@ -1,13 +1,17 @@
 import Foundation
 import Postgres
 
-/// `apply` and `apply --dry-run` (and, later, `plan`): the whole run.
+/// `apply`, `apply --dry-run`, `plan` and `apply PLAN`: the whole run, in phases.
 ///
-/// 1. record the run in `job_runs`;
-/// 2. stream the manifest into `run_rows` (schema check and authorization on the way);
-/// 3. per tenant, in manifest order of first appearance, one transaction
-///    (`TenantApplier`);
-/// 4. stream the outcomes back in manifest order to the reports and rejects.
+/// 1. *record*: the run's `job_runs` row and its locks (`RunRecord`, `RunLock`);
+/// 2. *stage*: stream the manifest into a local spool grouped by tenant, each row
+///    schema-checked and authorized on the way (`RowStager`, `RunSpool`);
+/// 3. *decide per tenant*, in order of first appearance, one transaction each
+///    (`TenantScheduler`, `TenantApplier`, `TenantDecider`);
+/// 4. *reconcile* after a lost connection: ask the database what committed;
+/// 5. *report*: every row in manifest order from the local outcome store, so the
+///    report needs no database;
+/// 6. *record* the outcome.
 public struct ApplyRun {
     public struct Options: Sendable {
         public var mode: RunMode
@@ -22,7 +26,8 @@ public struct ApplyRun {
         /// `--progress`; called from worker threads with `--parallel`.
         public var progress: (@Sendable (String) -> Void)?
 
-        public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks, parallel: Int = 1) {
+        public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks,
+                    parallel: Int = ApplyRun.defaultParallel) {
             self.mode = mode
             self.partial = partial
             self.job = job
@@ -30,6 +35,10 @@ public struct ApplyRun {
             self.parallel = parallel
         }
     }
+
+    /// `--parallel` when not given: one tenant per core, at most 8 (each is a
+    /// connection of the server's).
+    public static var defaultParallel: Int { max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)) }
 
     public let settings: ConnectionSettings
     public let schema: SettingsSchema
@@ -61,7 +70,7 @@ public struct ApplyRun {
     /// Runs it. `outputs` receives every row in manifest order and is finished here,
     /// also when the run is interrupted or loses its database mid-run.
     public func run(input: ManifestInput, outputs: RunOutputs, interruption: Interruption = Interruption()) throws -> Result {
-        let sql = try TenantSQL(settings: schema.settings)
+        let statements = try TenantStatements(settings: schema.settings)
         var main = try Connection(settings: settings)
         defer { main.close() }
         try checkColumns(main)
@@ -75,107 +84,174 @@ public struct ApplyRun {
         try RunLock.markDeadRuns(main)
         try RunRecord.start(main, run: run)
 
-        // Stage on a second connection while the first answers the authorizer.
-        let lookups = try Connection(settings: settings)
-        defer { lookups.close() }
-        let authorizer = Authorizer(store: PostgresCredentialStore(connection: lookups), fallbacks: options.fallbacks)
-        var staged = Stager.Totals()
+        // Stage.
+        let authorizer = Authorizer(store: PostgresCredentialStore(connection: main), fallbacks: options.fallbacks)
+        let staged: StagedRows
         do {
-            staged = try Stager(runID: runID, schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: main)
+            let spool = try RunSpool()
+            try RowStager(schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: spool)
+            staged = try spool.finish()
         } catch {
-            // Nothing was staged (the COPY was aborted), and the run is not left
-            // running: refused for a manifest found unusable mid-stream (exit 2), a
-            // database error otherwise (exit 3).
-            let outcome = error is ManifestError ? "refused" : "database_error"
-            _ = try? main.query("UPDATE job_runs SET outcome = $2, finished_at = now() WHERE id = $1", [runID, outcome])
+            // Nothing was applied, and the run is not left running: refused for a
+            // manifest found unusable mid-stream (exit 2), a database error otherwise.
+            try? RunRecord.end(main, runID: runID, outcome: error is ManifestError ? .refused : .databaseError)
             throw error
         }
-        // Fresh statistics, or the planner takes the just-loaded rows for an empty table.
-        try main.query("ANALYZE run_rows")
+        let outcomes = try OutcomeStore()
+        try recordUndecided(staged, outcomes, main, runID)
 
-        let applier = TenantApplier(runID: runID, sql: sql, dryRun: options.mode != .apply, partial: options.partial,
+        // Decide per tenant.
+        let tenantBuckets = staged.buckets.filter(\.isDecided)
+        options.progress?("staged \(staged.rowCount) rows; \(tenantBuckets.count) tenants to decide")
+        let applier = TenantApplier(runID: runID, statements: statements, staged: staged, outcomes: outcomes,
+                                    dryRun: options.mode != .apply, partial: options.partial,
                                     plannedFingerprints: options.plannedFingerprints,
                                     takesFingerprints: options.mode == .plan, interruption: interruption)
-        let tenantList = try tenantsInOrder(main, runID)
-        options.progress?("staged \(staged.rows) rows; \(tenantList.count) tenants to decide")
         let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,
                                         progress: options.progress)
-            .run(tenantList, main: main, interruption: interruption)
+            .run(tenantBuckets, main: main, interruption: interruption)
         var tenants = scheduled.tenants
         let lost = scheduled.lost
 
-        if let lost {
-            // The server may be back (a restart): report from it; else from what we know.
-            guard let reconnected = Reconnect.attempt(settings) else {
-                try writeFallback(input, outputs, runID, run: &run, tenants: tenants, from: 1, begun: false)
-                return Result(run: run, summary: outputs.summary, tenants: tenants, interruptedBy: nil, databaseLost: lost)
+        // Reconcile.
+        var database: Connection? = main
+        if lost != nil {
+            database = Reconnect.attempt(settings)
+            if let reconnected = database {
+                main.close()
+                main = reconnected
+                tenants = try reconcile(tenants, outcomes, main, runID)
             }
-            main.close()
-            main = reconnected
-            // The tenant in flight when the connection broke may have committed after
-            // all: its rows say so.
-            tenants = try tenants.map { tenant in
-                guard options.mode == .apply, tenant.outcome == .rolledBack, let id = tenant.accountID else { return tenant }
-                let decided = try main.query("""
-
-                    SELECT count(*) FILTER (WHERE status IN ('changed', 'unchanged')),
-                           (SELECT count(*) FROM mfa_audit WHERE run_id = $1 AND account_id = $2)
-                    FROM run_rows WHERE run_id = $1 AND account_id = $2
-                    """, [runID, id]).rows.first
-                guard let count = decided?[0].flatMap({ Int($0) }), count > 0 else { return tenant }
-                var committed = tenant
-                committed.outcome = .committed
-                committed.usersChanged = decided?[1].flatMap { Int($0) } ?? 0
-                return committed
-            }
-            try markUndecided(main, runID, error: "not applied: the database connection was lost before this tenant committed")
-        } else if let signal = interruption.requested {
-            try markUndecided(main, runID, error: "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started")
         }
+        let why: String
+        if lost != nil {
+            why = "not applied: the database connection was lost before this tenant committed"
+        } else if let signal = interruption.requested {
+            why = "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started"
+        } else {
+            why = "not applied"
+        }
+        try recordUnfinished(tenants, tenantBuckets, staged, outcomes, database, runID, notApplied: why)
 
-        var reported = 0
+        // Report.
         do {
             try outputs.begin(run: run)
             let rawRows = outputs.wantsRawRows ? try input.open(schema: schema) : nil
-            try RunRowsReader(runID: runID, connection: main).forEach { outcome in
+            let reader = OutcomeStore.Reader(outcomes)
+            try staged.forEachDisplayRow { row, line, account, user, comment in
+                let verdict = try reader.verdict(row: row) ?? RowVerdict.notApplied
+                let outcome = RowOutcome(row: row, line: line, account: account, user: user, status: verdict.status,
+                                         error: verdict.error, usersMatched: verdict.usersMatched,
+                                         usersChanged: verdict.usersChanged, comment: comment, reason: verdict.reason)
                 var raw: RawRow?
                 if let rawRows {
                     while let next = try rawRows.next() {
-                        if next.row == outcome.row { raw = next; break }
+                        if next.row == row { raw = next; break }
                     }
                 }
                 try outputs.write(outcome, raw: raw)
-                reported = outcome.row
             }
             run.finishedAt = Date.nowMilliseconds()
             try outputs.finish(run: run, tenants: tenants)
-        } catch let error as PostgresError where error.isConnectionLost {
-            // Lost while reading the outcomes back: the rows not yet reported come
-            // from the manifest and what is known in memory (exit 3, report written).
-            try writeFallback(input, outputs, runID, run: &run, tenants: tenants, from: reported + 1, begun: true)
-            return Result(run: run, summary: outputs.summary, tenants: tenants, interruptedBy: nil, databaseLost: error)
-        } catch let error as PostgresError {
-            throw error
         } catch {
             // Tenants may have committed: the run failed mid-way (exit 3), and says so
             // in its history; `runs show RUN_ID --report` can write the report again.
-            _ = try? main.query("UPDATE job_runs SET outcome = 'report_failed', finished_at = now() WHERE id = $1", [runID])
+            if let database { try? RunRecord.end(database, runID: runID, outcome: .reportFailed) }
             throw EngineError.reportFailed(runID: runID, message: "\(error)")
         }
+
+        // Record.
         let summary = outputs.summary
-        let outcome = lost != nil ? "database_error" : interruption.requested != nil ? "interrupted"
-            : summary.allSucceeded ? "succeeded" : "rows_failed"
-        try RunRecord.finish(main, run: run, outcome: outcome, summary: summary, tenants: tenants)
+        let outcome: RunOutcome = lost != nil ? .databaseError : interruption.requested != nil ? .interrupted
+            : summary.allSucceeded ? .succeeded : .rowsFailed
+        if let database {
+            try RunRecord.finish(database, run: run, outcome: outcome, summary: summary, tenants: tenants)
+        }
         return Result(run: run, summary: summary, tenants: tenants, interruptedBy: interruption.requested,
                       databaseLost: lost)
     }
 
-    /// Rows no tenant transaction decided become `not_applied`, saying why.
-    private func markUndecided(_ connection: Connection, _ runID: UUID, error: String) throws {
-        try connection.query("""
-            UPDATE run_rows SET status = 'not_applied', error = $2, reason = 'not applied'
-            WHERE run_id = $1 AND status IS NULL
-            """, [runID, error])
+    /// Rows that no tenant transaction decides — they reached no tenant, or no row of
+    /// their tenant had a valid credential — keep the verdict staging gave them,
+    /// recorded now, outside any tenant.
+    private func recordUndecided(_ staged: StagedRows, _ outcomes: OutcomeStore, _ connection: Connection,
+                                 _ runID: UUID) throws {
+        var statements: [Connection.PipelineStatement] = []
+        for bucket in staged.buckets where !bucket.isDecided {
+            let rows = try staged.rows(of: bucket)
+            let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+                ?? .notApplied }
+            try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+            statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)
+            if statements.count >= 20 {
+                try OutcomeRecords.write(statements, on: connection)
+                statements.removeAll()
+            }
+        }
+        try OutcomeRecords.write(statements, on: connection)
+    }
+
+    /// After a lost connection and a reconnect: a tenant in flight may have committed
+    /// after all; its outcome record (committed with it) says so, and gives its rows'
+    /// verdicts.
+    private func reconcile(_ tenants: [TenantOutcome], _ outcomes: OutcomeStore, _ connection: Connection,
+                           _ runID: UUID) throws -> [TenantOutcome] {
+        try tenants.map { tenant in
+            guard !tenant.rowsRecorded, let id = tenant.accountID else { return tenant }
+            let records = try connection.query("""
+                SELECT r.row_no, r.status, r.error, r.reason, r.users_matched, r.users_changed
+                FROM run_outcomes o,
+                     unnest(o.row_no, o.status, o.error, o.reason, o.users_matched, o.users_changed)
+                         AS r(row_no, status, error, reason, users_matched, users_changed)
+                WHERE o.run_id = $1 AND o.account_id = $2
+                """, [runID, id])
+            guard !records.rows.isEmpty else {
+                var rolledBack = tenant
+                rolledBack.outcome = .rolledBack
+                return rolledBack
+            }
+            var verdicts: [(row: Int, verdict: RowVerdict)] = []
+            for row in records.decodedRows {
+                let text: String = try row.decode("status")
+                guard let status = RowStatus(rawValue: text) else {
+                    throw PostgresError(kind: .decoding, message: "run_outcomes.status: unknown status \(text)")
+                }
+                verdicts.append((try row.decode("row_no"), RowVerdict(
+                    status: status, error: try row.decodeIfPresent("error"), reason: try row.decodeIfPresent("reason"),
+                    usersMatched: try row.decodeIfPresent("users_matched"), usersChanged: try row.decodeIfPresent("users_changed"))))
+            }
+            try outcomes.record(verdicts)
+            let changed = try connection.query("""
+                SELECT count(DISTINCT user_id) AS users FROM mfa_audit WHERE run_id = $1 AND account_id = $2
+                """, [runID, id]).singleRow().decode("users", as: Int.self)
+            var committed = tenant
+            committed.outcome = options.mode == .apply ? .committed : .dryRun
+            committed.usersChanged = changed
+            committed.rowsRecorded = true
+            return committed
+        }
+    }
+
+    /// Rows of tenants that did not run to an end (a signal, a lost connection):
+    /// `not_applied`, saying why — or `error` for the tenant whose COMMIT was in
+    /// flight when the database could not be asked again (outcome `unknown`).
+    private func recordUnfinished(_ tenants: [TenantOutcome], _ buckets: [RunSpool.Bucket], _ staged: StagedRows,
+                                  _ outcomes: OutcomeStore, _ connection: Connection?, _ runID: UUID,
+                                  notApplied: String) throws {
+        var statements: [Connection.PipelineStatement] = []
+        for (tenant, bucket) in zip(tenants, buckets) where !tenant.rowsRecorded {
+            let rows = try staged.rows(of: bucket)
+            let open = tenant.outcome == .unknown
+                ? RowVerdict(status: .error, error: "the database connection was lost during this tenant's COMMIT; whether it committed is unknown (mfa-batch runs show \(runID.uuidString.lowercased()))",
+                             reason: "database connection lost")
+                : RowVerdict(status: .notApplied, error: notApplied, reason: "not applied")
+            let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) } ?? open }
+            try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+            if tenant.outcome != .unknown {
+                statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)
+            }
+        }
+        if let connection { try OutcomeRecords.write(statements, on: connection) }
     }
 
     /// Every setting of the spec must be a column of `users`.
@@ -184,39 +260,8 @@ public struct ApplyRun {
             SELECT column_name FROM information_schema.columns
             WHERE table_schema = current_schema() AND table_name = 'users' AND data_type = 'boolean'
             """)
-        let columns = Set(result.rows.compactMap { $0[0] })
+        let columns = Set(try result.decodedRows.map { try $0.decode("column_name", as: String.self) })
         let missing = schema.settings.filter { !columns.contains($0) }
         if !missing.isEmpty { throw EngineError.missingColumns(missing) }
-    }
-
-    /// The tenants to decide, in order of first appearance: only those with at least
-    /// one row whose credential was valid for them, so that a caller without one
-    /// learns nothing about a tenant from `tenants` (its rows stay 401 / 400).
-    /// `FallbackReport.write` for rows `from` on; its failure is a report failure
-    /// (exit 3: tenants may have committed), not a manifest or usage error.
-    private func writeFallback(_ input: ManifestInput, _ outputs: RunOutputs, _ runID: UUID, run: inout RunInfo,
-                               tenants: [TenantOutcome], from row: Int, begun: Bool) throws {
-        do {
-            try FallbackReport.write(input: input, schema: schema, run: &run, tenants: tenants, outputs: outputs,
-                                     from: row, begun: begun)
-        } catch {
-            throw EngineError.reportFailed(runID: runID, message: "\(error)")
-        }
-    }
-
-    private func tenantsInOrder(_ connection: Connection, _ runID: UUID) throws -> [TenantApplier.Tenant] {
-        let result = try connection.query("""
-            SELECT r.account_id, a.slug, count(*),
-                   bool_or(r.user_all AND r.status IS NULL), bool_or(r.restricted_to IS NOT NULL)
-            FROM run_rows r JOIN accounts a ON a.id = r.account_id
-            WHERE r.run_id = $1 GROUP BY r.account_id, a.slug
-            HAVING bool_or(r.principal IS NOT NULL)
-            ORDER BY min(r.row_no)
-            """, [runID])
-        return result.rows.compactMap { row in
-            guard let id = row[0].flatMap(UUID.init(uuidString:)), let slug = row[1] else { return nil }
-            return TenantApplier.Tenant(accountID: id, slug: slug, rows: Int(row[2] ?? "0") ?? 0,
-                                        hasStarRows: row[3] != "f", hasUserTokens: row[4] != "f")
-        }
     }
 }

@@ -1,8 +1,9 @@
 import Foundation
 import Postgres
 
-/// The `job_runs` row of a run: written when it starts, completed when it ends
-/// with the outcome, the summary counts and the tenants as reported.
+/// The `job_runs` row of a run, and its one owner: written when the run starts,
+/// completed when it ends with the outcome, the summary counts and the tenants as
+/// reported.
 enum RunRecord {
     static func start(_ connection: Connection, run: RunInfo) throws {
         try connection.query("""
@@ -13,8 +14,7 @@ enum RunRecord {
              run.startedAt.milliseconds, ProcessInfo.processInfo.hostName, Int(ProcessInfo.processInfo.processIdentifier)])
     }
 
-    /// `outcome`: succeeded, rows_failed, interrupted, database_error.
-    static func finish(_ connection: Connection, run: RunInfo, outcome: String, summary: ReportSummary,
+    static func finish(_ connection: Connection, run: RunInfo, outcome: RunOutcome, summary: ReportSummary,
                        tenants: [TenantOutcome]) throws {
         let counts = OutputBuffer.json { $0.appendJSONSummary(summary) }
         let tenantsJSON = OutputBuffer.json { $0.appendJSONTenants(tenants) }
@@ -23,6 +23,13 @@ enum RunRecord {
                    counts = $4::jsonb, tenants = $5::jsonb
             WHERE id = $1
             """,
-            [run.id, (run.finishedAt ?? Date.nowMilliseconds()).milliseconds, outcome, counts, tenantsJSON])
+            [run.id, (run.finishedAt ?? Date.nowMilliseconds()).milliseconds, outcome.rawValue, counts, tenantsJSON])
+    }
+
+    /// Ends a run that has no summary (refused, a database error while staging, a
+    /// report that could not be written).
+    static func end(_ connection: Connection, runID: UUID, outcome: RunOutcome) throws {
+        try connection.query("UPDATE job_runs SET outcome = $2, finished_at = now() WHERE id = $1",
+                             [runID, outcome.rawValue])
     }
 }

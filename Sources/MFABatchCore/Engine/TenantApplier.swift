@@ -1,132 +1,165 @@
 import Foundation
 import Postgres
 
-/// Steps 3–5 of a row's checks and the change itself, for one tenant, in one
-/// transaction confined to it by `TenantScope` (RLS context, non-owner role,
-/// advisory lock that serializes runs on the same tenant, lock and statement
-/// time-outs). Serialization failures, deadlocks and lock time-outs are retried
-/// with backoff; other database errors mark the tenant's rows `error`.
+/// One tenant, in one transaction confined to it by `TenantScope` (RLS context,
+/// non-owner role, advisory lock that serializes runs on the same tenant, lock and
+/// statement time-outs), in three round trips, the first two pipelined:
 ///
-/// Without `partial`, a tenant with any failing row commits nothing to tenant
-/// tables: only the rows' outcomes are recorded, its valid rows `not_applied`.
+/// 1. `BEGIN`, enter the tenant, (the plan fingerprint,) the account's policy and
+///    the users the rows touch;
+/// 2. after `TenantDecider` decided in Swift: the `UPDATE` of the changed users and
+///    their audit rows (both set-based, from arrays) and the rows' outcome records;
+/// 3. `COMMIT`, alone, once the writes succeeded.
+///
+/// Outcomes commit with the changes, so a kill -9 never leaves a committed tenant
+/// without its outcomes or the reverse. Serialization failures (including users
+/// changed by a concurrent writer since they were read), deadlocks and lock
+/// time-outs are retried with backoff; other database errors make the tenant's open
+/// rows `error`, recorded outside the rolled-back transaction.
+///
+/// Without `partial`, a tenant with any failing row changes nothing: only the rows'
+/// outcomes are committed, its valid rows `not_applied`.
 struct TenantApplier: Sendable {
     let runID: UUID
-    let sql: TenantSQL
+    let statements: TenantStatements
+    let staged: StagedRows
+    let outcomes: OutcomeStore
     let dryRun: Bool
     let partial: Bool
     /// Applying a saved plan: the fingerprint each tenant had when planned. A tenant
     /// whose data differs now (or that the plan did not have) is refused as `stale`.
     var plannedFingerprints: [UUID: String]? = nil
-    /// Take each tenant's fingerprint: when saving a plan, or applying one (it costs a
-    /// pass over the tenant's users, for nothing otherwise).
+    /// Take each tenant's fingerprint: when saving a plan, or applying one.
     var takesFingerprints = false
     /// SIGINT/SIGTERM: cancels the tenant in progress and stops retries.
     var interruption = Interruption()
     var maxAttempts = 5
 
-    struct Tenant: Sendable {
-        var accountID: UUID
-        var slug: String
-        var rows: Int
-        /// What staging saw, so that statements with nothing to do are not sent (a
-        /// small tenant's time is mostly planning its statements): a valid `*` row,
-        /// a row under a user-restricted token.
-        var hasStarRows = true
-        var hasUserTokens = true
-    }
-
-    func apply(_ tenant: Tenant, on connection: Connection) throws -> TenantOutcome {
+    /// Decides and writes the tenant. Throws only when the connection is lost; the
+    /// returned outcome says whether its rows' verdicts were recorded (not when a
+    /// signal stopped it first).
+    func apply(_ bucket: RunSpool.Bucket, on connection: Connection) throws -> TenantOutcome {
+        guard let accountID = bucket.accountID, let slug = bucket.slug else {
+            preconditionFailure("only buckets of a tenant are applied")
+        }
+        let rows = try staged.rows(of: bucket)
         var attempt = 1
         let canceller = connection.canceller()
         while true {
             do {
-                return try interruption.whileCancellable(canceller) { try attemptOnce(tenant, connection) }
+                let (outcome, verdicts) = try interruption.whileCancellable(canceller) {
+                    try attemptOnce(accountID, slug, rows, connection)
+                }
+                try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+                var recorded = outcome
+                recorded.rowsRecorded = true
+                return recorded
             } catch let error as PostgresError where !error.isConnectionLost && interruption.requested != nil {
                 // Stopped by a signal (cancelled, or failing while a stop was asked): the
-                // tenant rolled back, and its rows are reported `not_applied`.
+                // tenant rolled back; the run reports its rows `not_applied`.
                 _ = error
-                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
-                                     rows: tenant.rows, usersChanged: 0)
+                return TenantOutcome(account: slug, accountID: accountID, outcome: .rolledBack, rows: rows.count,
+                                     usersChanged: 0)
             } catch let error as PostgresError where error.isRetryable && attempt < maxAttempts && !error.isConnectionLost {
                 // 50 ms, 100 ms, 200 ms, … with jitter, so that retrying runs spread out.
                 let base = 0.05 * pow(2.0, Double(attempt - 1))
                 Thread.sleep(forTimeInterval: base + Double.random(in: 0...base))
                 attempt += 1
             } catch let error as PostgresError where !error.isConnectionLost {
-                try markError(tenant, error, connection)
-                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack,
-                                     rows: tenant.rows, usersChanged: 0)
-            }
-        }
-    }
-
-    private func attemptOnce(_ tenant: Tenant, _ connection: Connection) throws -> TenantOutcome {
-        let ids: [(any PostgresParameter)?] = [runID, tenant.accountID]
-        return try TenantScope.transaction(connection, account: tenant.accountID) { connection in
-            let fingerprint = takesFingerprints || plannedFingerprints != nil
-                ? try connection.query(sql.fingerprint, ids).scalar : nil
-            if let planned = plannedFingerprints, planned[tenant.accountID] != fingerprint {
-                try connection.query(sql.markStale, ids)
-                return TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .stale,
-                                     rows: tenant.rows, usersChanged: 0)
-            }
-            let policy = try connection.query(sql.accountPolicy, ids)
-            let mfaRequired = PostgresText.bool(policy.scalar) ?? false
-
-            try connection.query(sql.resolveNamedUsers, ids)
-            if tenant.hasUserTokens {
-                try connection.query(sql.confineUserTokens,
-                                     ids + [AuthDenial.tokenOtherUser.message, AuthDenial.tokenOtherUser.reason])
-            }
-            if tenant.hasStarRows { try connection.query(sql.countEveryone, ids) }
-            try connection.execute(script: sql.createWorkTables)
-            try connection.query(sql.fillDesired, ids)
-            try connection.query(sql.analyzeDesired)
-            if mfaRequired { try connection.query(sql.enforcePolicy, ids + [tenant.slug]) }
-            try connection.query(sql.markConflicts, ids)
-
-            let failures = Int(try connection.query(sql.countFailures, ids).scalar ?? "0") ?? 0
-            if failures > 0 && !partial {
-                try connection.query(sql.markNotApplied, ids)
-                var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                            outcome: dryRun ? .dryRun : .rolledBack, rows: tenant.rows, usersChanged: 0)
-                outcome.fingerprint = fingerprint
-                return outcome
-            }
-
-            try connection.query(sql.fillEffective(lock: !dryRun), ids)
-            if failures > 0 {
-                // --partial with failed rows: keep what they decided out, then make sure
-                // what remains still satisfies the policy, until nothing more fails.
-                while true {
-                    try connection.query(sql.pruneEffective, ids)
-                    guard mfaRequired,
-                          try connection.query(sql.recheckPolicy, ids + [tenant.slug]).affectedRows > 0 else { break }
+                let message = "database error" + (error.sqlState.map { " \($0)" } ?? "") + ": " + error.message
+                let verdicts = rows.map { row in
+                    row.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+                        ?? RowVerdict(status: .error, error: message, reason: "database error")
                 }
+                try OutcomeRecords.write(OutcomeRecords.insert(runID: runID, accountID: accountID, rows: rows,
+                                                               verdicts: verdicts), on: connection)
+                try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+                var failed = TenantOutcome(account: slug, accountID: accountID, outcome: .rolledBack, rows: rows.count,
+                                           usersChanged: 0)
+                failed.rowsRecorded = true
+                return failed
             }
-            try connection.query(sql.analyzeEffective)
-            if !dryRun {
-                try connection.query(sql.applyChanges, ids)
-                try connection.query(sql.writeAudit, ids)
-            }
-            let changedStatus = dryRun ? RowStatus.wouldChange : RowStatus.changed
-            try connection.query(sql.markChanged, ids + [changedStatus.rawValue])
-            try connection.query(sql.markUnchanged, ids)
-            let usersChanged = Int(try connection.query(sql.countUsersChanged).scalar ?? "0") ?? 0
-            var outcome = TenantOutcome(account: tenant.slug, accountID: tenant.accountID,
-                                        outcome: dryRun ? .dryRun : .committed, rows: tenant.rows, usersChanged: usersChanged)
-            outcome.fingerprint = fingerprint
-            return outcome
         }
     }
 
-    /// After the tenant's transaction failed for good: its undecided rows become
-    /// `error`, with the SQLSTATE and message.
-    private func markError(_ tenant: Tenant, _ error: PostgresError, _ connection: Connection) throws {
-        let text = "database error" + (error.sqlState.map { " \($0)" } ?? "") + ": " + error.message
-        try connection.query("""
-            UPDATE run_rows SET status = 'error', error = $3, reason = 'database error'
-            WHERE run_id = $1 AND account_id = $2 AND status IS NULL
-            """, [runID, tenant.accountID, text])
+    private func attemptOnce(_ accountID: UUID, _ slug: String, _ rows: [SpooledRow], _ connection: Connection) throws
+        -> (TenantOutcome, [RowVerdict]) {
+        var ids = Set<UUID>()
+        var emails = Set<String>()
+        var everyone = false
+        for spooled in rows {
+            switch spooled.row.selector {
+            case .id(let id)?: ids.insert(id)
+            case .email(let email)?: emails.insert(email)
+            case .all?: if spooled.row.failure == nil { everyone = true }
+            case nil: break
+            }
+        }
+        // Round trip 1: enter the tenant and read what the decision needs.
+        var first = TenantScope.opening(account: accountID)
+        let fingerprintAt = takesFingerprints || plannedFingerprints != nil ? first.count : nil
+        if fingerprintAt != nil { first.append(statements.fingerprint(account: accountID)) }
+        let policyAt = first.count
+        first.append(statements.policy(account: accountID))
+        let usersAt = first.count
+        first.append(statements.users(account: accountID, ids: Array(ids), emails: Array(emails), everyone: everyone))
+        let read = try connection.pipeline(first)
+        if let error = Pipelined.firstError(read) {
+            connection.rollbackIgnoringErrors()
+            throw error
+        }
+        let fingerprint: String? = try fingerprintAt.map { try Pipelined.result(read, $0).singleRow().decode("fingerprint") }
+        let mfaRequired: Bool = try Pipelined.result(read, policyAt).singleRow().decode("mfa_required")
+        let users = try statements.decodeUsers(try Pipelined.result(read, usersAt))
+
+        var outcome = TenantOutcome(account: slug, accountID: accountID, outcome: dryRun ? .dryRun : .committed,
+                                    rows: rows.count, usersChanged: 0)
+        outcome.fingerprint = fingerprint
+        let verdicts: [RowVerdict]
+        var writes: [Connection.PipelineStatement] = []
+        if let planned = plannedFingerprints, planned[accountID] != fingerprint {
+            outcome.outcome = .stale
+            verdicts = rows.map { row in
+                row.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+                    ?? RowVerdict(status: .stale, error: "the tenant's data changed since the plan was made; plan again",
+                                  reason: "tenant changed since planning")
+            }
+        } else {
+            let decision = TenantDecider(settings: statements.settings, account: slug, mfaRequired: mfaRequired,
+                                         partial: partial, dryRun: dryRun)
+                .decide(rows: rows.map(\.row), users: users)
+            verdicts = decision.verdicts
+            outcome.usersChanged = decision.usersChanged
+            if !dryRun && !decision.changes.isEmpty {
+                writes.append(statements.update(account: accountID, changes: decision.changes))
+                writes.append(statements.audit(account: accountID, runID: runID, entries: decision.audit))
+            }
+            // Without --partial, a failing row keeps the whole tenant from changing.
+            if !dryRun && !partial && verdicts.contains(where: { $0.status == .invalid || $0.status == .unauthorized }) {
+                outcome.outcome = .rolledBack
+            }
+        }
+        // Round trip 2: the changes, the audit, the outcomes.
+        writes += OutcomeRecords.insert(runID: runID, accountID: accountID, rows: rows, verdicts: verdicts)
+        let written = try connection.pipeline(writes)
+        if let error = Pipelined.firstError(written) {
+            connection.rollbackIgnoringErrors()
+            throw error
+        }
+        // COMMIT on its own, after every write succeeded: a run killed before this
+        // point commits nothing (a COMMIT already queued on the socket would still
+        // run on the server after the client died).
+        do {
+            try connection.commit()
+        } catch let error as PostgresError where error.isConnectionLost {
+            throw CommitInFlight(error: error)
+        }
+        return (outcome, verdicts)
     }
+}
+
+/// The connection broke while a tenant's COMMIT was on its way: whether it committed
+/// is for the database to say once it can be asked again.
+struct CommitInFlight: Error {
+    var error: PostgresError
 }

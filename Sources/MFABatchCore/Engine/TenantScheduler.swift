@@ -37,7 +37,7 @@ final class TenantScheduler: Sendable {
         var lost: PostgresError?
     }
 
-    func run(_ tenants: [TenantApplier.Tenant], main: Connection, interruption: Interruption) -> Outcome {
+    func run(_ tenants: [RunSpool.Bucket], main: Connection, interruption: Interruption) -> Outcome {
         if parallel <= 1 || tenants.count <= 1 {
             var outcomes: [TenantOutcome] = []
             var lost: PostgresError?
@@ -51,8 +51,8 @@ final class TenantScheduler: Sendable {
                     report(outcome, of: tenants.count)
                     outcomes.append(outcome)
                 } catch {
-                    lost = error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")
-                    outcomes.append(notStarted(tenant))
+                    lost = Self.lostError(error)
+                    outcomes.append(inFlight(tenant, error))
                 }
             }
             return Outcome(tenants: outcomes, lost: lost)
@@ -60,7 +60,7 @@ final class TenantScheduler: Sendable {
         return runInParallel(tenants, interruption: interruption)
     }
 
-    private func runInParallel(_ tenants: [TenantApplier.Tenant], interruption: Interruption) -> Outcome {
+    private func runInParallel(_ tenants: [RunSpool.Bucket], interruption: Interruption) -> Outcome {
         let state = Mutex(SharedState(results: Array(repeating: nil, count: tenants.count)))
         let group = DispatchGroup()
         for _ in 0..<min(parallel, tenants.count) {
@@ -87,7 +87,11 @@ final class TenantScheduler: Sendable {
                         report(outcome, of: tenants.count)
                         state.withLock { $0.results[index] = outcome }
                     } catch {
-                        state.withLock { $0.lost = $0.lost ?? (error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")) }
+                        let outcome = inFlight(tenants[index], error)
+                        state.withLock {
+                            $0.lost = $0.lost ?? Self.lostError(error)
+                            $0.results[index] = outcome
+                        }
                         return
                     }
                 }
@@ -106,8 +110,21 @@ final class TenantScheduler: Sendable {
         var lost: PostgresError?
     }
 
-    private func notStarted(_ tenant: TenantApplier.Tenant) -> TenantOutcome {
-        TenantOutcome(account: tenant.slug, accountID: tenant.accountID, outcome: .rolledBack, rows: tenant.rows,
+    /// The tenant in progress when the connection broke: `unknown` when its COMMIT
+    /// was on its way (the run asks the database again if it can), else rolled back.
+    private func inFlight(_ tenant: RunSpool.Bucket, _ error: any Error) -> TenantOutcome {
+        var outcome = notStarted(tenant)
+        if error is CommitInFlight { outcome.outcome = .unknown }
+        return outcome
+    }
+
+    private static func lostError(_ error: any Error) -> PostgresError {
+        if let inFlight = error as? CommitInFlight { return inFlight.error }
+        return error as? PostgresError ?? PostgresError(kind: .connectionLost, message: "\(error)")
+    }
+
+    private func notStarted(_ tenant: RunSpool.Bucket) -> TenantOutcome {
+        TenantOutcome(account: tenant.slug ?? "", accountID: tenant.accountID, outcome: .rolledBack, rows: tenant.rows,
                       usersChanged: 0)
     }
 }

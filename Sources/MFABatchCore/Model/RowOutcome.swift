@@ -100,6 +100,9 @@ public struct TenantOutcome: Sendable, Equatable {
         case rolledBack = "rolled_back"
         case dryRun = "dry_run"
         case stale
+        /// The connection broke during the tenant's COMMIT and the database could not
+        /// be asked afterwards.
+        case unknown
     }
 
     /// The account as the manifest named it (slug or id).
@@ -111,6 +114,9 @@ public struct TenantOutcome: Sendable, Equatable {
     /// A digest of the tenant's data as the run saw it (dry runs and plans), so that
     /// applying a saved plan can tell whether the tenant changed since. Not reported.
     public var fingerprint: String?
+    /// Its rows' verdicts were recorded (it ran to an end: not stopped by a signal or
+    /// a lost connection first). Not reported.
+    var rowsRecorded = false
 
     public init(account: String, accountID: UUID?, outcome: Outcome, rows: Int, usersChanged: Int) {
         self.account = account

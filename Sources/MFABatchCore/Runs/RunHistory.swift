@@ -2,7 +2,7 @@ import Foundation
 import Postgres
 
 /// `mfa-batch runs` and `runs show`: the runs recorded in `job_runs`, and a run's
-/// report re-exported from its rows in `run_rows`, byte for byte what the run wrote.
+/// report re-exported from its `run_outcomes` records, byte for byte what the run wrote.
 public enum RunHistory {
     public struct Entry: Sendable {
         public var id: String
@@ -55,8 +55,45 @@ public enum RunHistory {
             manifestSHA256: row[3], startedAt: Date(milliseconds: Int64(row[5] ?? "0") ?? 0),
             finishedAt: row[6].flatMap { Int64($0) }.map(Date.init(milliseconds:)), partial: PostgresText.bool(row[4]) ?? false)
         try outputs.begin(run: run)
-        try RunRowsReader(runID: id, connection: connection).forEach { try outputs.write($0, raw: nil) }
+        try forEachOutcome(connection, runID: id) { try outputs.write($0, raw: nil) }
         try outputs.finish(run: run, tenants: tenants(fromJSON: row[7]))
+    }
+
+    /// A run's row outcomes in manifest order, from its `run_outcomes` records (one
+    /// per tenant or chunk, rows as arrays), sorted by the server and read through a
+    /// cursor a page at a time, so a report of millions of rows is written without
+    /// holding it in memory.
+    static func forEachOutcome(_ connection: Connection, runID: UUID, pageSize: Int = 10_000,
+                               _ body: (RowOutcome) throws -> Void) throws {
+        try connection.transaction(isolation: .repeatableRead) { connection in
+            try connection.query("""
+                DECLARE run_outcomes_in_order NO SCROLL CURSOR FOR
+                SELECT r.row_no, r.line, r.account, r.user_text, r.status, r.error, r.users_matched, r.users_changed,
+                       r.comment, r.reason
+                FROM run_outcomes o,
+                     unnest(o.row_no, o.line, o.account, o.user_text, o.status, o.error, o.users_matched,
+                            o.users_changed, o.comment, o.reason)
+                         AS r(row_no, line, account, user_text, status, error, users_matched, users_changed, comment, reason)
+                WHERE o.run_id = $1
+                ORDER BY r.row_no
+                """, [runID])
+            while true {
+                let page = try connection.query("FETCH \(pageSize) FROM run_outcomes_in_order")
+                for row in page.decodedRows {
+                    let text: String = try row.decode("status")
+                    guard let status = RowStatus(rawValue: text) else {
+                        throw PostgresError(kind: .decoding, message: "run_outcomes.status: unknown status \(text)")
+                    }
+                    try body(RowOutcome(
+                        row: try row.decode("row_no"), line: try row.decode("line"), account: try row.decode("account"),
+                        user: try row.decode("user_text"), status: status, error: try row.decodeIfPresent("error"),
+                        usersMatched: try row.decodeIfPresent("users_matched"),
+                        usersChanged: try row.decodeIfPresent("users_changed"), comment: try row.decodeIfPresent("comment"),
+                        reason: try row.decodeIfPresent("reason")))
+                }
+                if page.rows.count < pageSize { return }
+            }
+        }
     }
 
     static func tenants(fromJSON text: String?) -> [TenantOutcome] {
@@ -74,17 +111,20 @@ public enum RunHistory {
     }
 
     /// Deletes finished runs that started more than `olderThanSeconds` ago, with their
-    /// rows (`run_rows`), to keep the history of nightly jobs from growing forever.
+    /// row outcomes (`run_outcomes`), to keep the history of nightly jobs from growing forever.
     /// Runs still running are never deleted; `mfa_audit` is the audit trail and is
     /// kept. Returns the number of runs and rows deleted.
     public static func prune(_ connection: Connection, olderThanSeconds: Int) throws -> (runs: Int, rows: Int) {
         try RunLock.markDeadRuns(connection)
         return try connection.transaction { connection in
             let rows = try connection.query("""
-                DELETE FROM run_rows WHERE run_id IN (
-                    SELECT id FROM job_runs
-                    WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => $1::double precision))
-                """, [Double(olderThanSeconds)]).affectedRows
+                WITH deleted AS (
+                    DELETE FROM run_outcomes WHERE run_id IN (
+                        SELECT id FROM job_runs
+                        WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => $1::double precision))
+                    RETURNING cardinality(row_no) AS rows)
+                SELECT coalesce(sum(rows), 0)::bigint AS rows FROM deleted
+                """, [Double(olderThanSeconds)]).singleRow().decode("rows", as: Int.self)
             let runs = try connection.query("""
                 DELETE FROM job_runs
                 WHERE outcome <> 'running' AND started_at < now() - make_interval(secs => $1::double precision)

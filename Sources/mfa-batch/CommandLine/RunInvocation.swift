@@ -20,7 +20,7 @@ struct RunInvocation {
             }
             parallel = value
         } else {
-            parallel = 1
+            parallel = ApplyRun.defaultParallel
         }
         if let job = arguments.value("job"), job.isEmpty || job.count > 200 {
             throw CLIError.usage("--job needs a name of 1 to 200 characters")

@@ -37,9 +37,10 @@ struct EngineBearerTests {
             #expect(try f.state(bob) == ["f", "f"])
 
             let audit = try f.auditRows()
-            // One audit row per changed user (section 4), credited to the first deciding row.
-            #expect(audit.map(\.user) == [alice])
-            #expect(audit.map(\.manifestRow) == [1])
+            // One audit row per user and deciding row (section 4): alice's TOTP by row 1,
+            // her passkey by row 2.
+            #expect(audit.map(\.user) == [alice, alice])
+            #expect(audit.map(\.manifestRow) == [1, 2])
             // The credential is the token's key and subject, never the token.
             #expect(audit.allSatisfy { $0.credential.contains(alice.uuidString.lowercased()) })
             #expect(audit.allSatisfy { !$0.credential.contains(token) && !$0.credential.contains(".") })

@@ -98,9 +98,11 @@ struct EngineEdgeCaseTests {
         }
     }
 
-    /// PRODUCT.md §4: `mfa_audit` has one row per user whose setting a run changed.
+    /// PRODUCT.md §4: `mfa_audit` has one row per user and deciding row: alice's TOTP
+    /// was decided by the `*` row, her passkey by her own row, so she has two audit
+    /// rows, applied in manifest order (the second's before is the first's after).
     @Test
-    func oneAuditRowPerChangedUserEvenWhenTwoRowsDecideIt() throws {
+    func oneAuditRowPerUserAndDecidingRow() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
             let alice = try f.user(acme, "alice@acme.com")
@@ -112,18 +114,46 @@ struct EngineEdgeCaseTests {
                 #"{"account": "acme", "user": "alice@acme.com", "passkey_enabled": true}"#
             ), apiKey: key.key)
 
-            #expect(try f.auditRows().map(\.user).sorted { $0.uuidString < $1.uuidString }
-                    == [alice, bob].sorted { $0.uuidString < $1.uuidString })
-            #expect(try f.audited(alice, "totp_enabled") == ["false", "true"])
-            #expect(try f.audited(alice, "passkey_enabled") == ["false", "true"])
+            let audit = try f.auditRows()
+            let byRow = Dictionary(grouping: audit, by: \.manifestRow)
+            #expect(Set(byRow[1]?.map(\.user) ?? []) == [alice, bob])
+            #expect(byRow[2]?.map(\.user) == [alice])
+            let aliceFirst = try #require(byRow[1]?.first { $0.user == alice })
+            let aliceSecond = try #require(byRow[2]?.first)
+            #expect(aliceFirst.before == #"{"totp_enabled": false, "passkey_enabled": false}"#)
+            #expect(aliceFirst.after == #"{"totp_enabled": true, "passkey_enabled": false}"#)
+            #expect(aliceSecond.before == aliceFirst.after)
+            #expect(aliceSecond.after == #"{"totp_enabled": true, "passkey_enabled": true}"#)
         }
     }
 
     /// `*, totp=true` plus `bot, totp=false` is "everyone but the bot". If the bot's row
-    /// fails (here: a revoked key), `--partial` applies the valid rows, but the `*` row
-    /// still does not decide the bot: a named row beats `*` for that user.
+    /// fails with a valid credential (here: a malformed passkey value), `--partial`
+    /// applies the valid rows, but the `*` row still does not decide the bot's TOTP.
     @Test
     func underPartialAFailedNamedRowStillExcludesItsUserFromTheStarRow() throws {
+        try EngineFixture.with { f in
+            let acme = try f.account("acme")
+            let alice = try f.user(acme, "alice@acme.com")
+            let bot = try f.user(acme, "bot@acme.com")
+            let key = try f.apiKey(acme)
+
+            let report = try f.run(JSONL.lines(
+                #"{"account": "acme", "user": "*", "totp_enabled": true}"#,
+                #"{"account": "acme", "user": "bot@acme.com", "totp_enabled": false, "comment": 7}"#
+            ), partial: true, apiKey: key.key)
+
+            #expect(report.outcomes == ["changed 200", "invalid 400"])
+            #expect(try f.state(alice) == ["t", "f"])
+            #expect(try f.state(bot) == ["f", "f"])
+            #expect(try f.auditRows().map(\.user) == [alice])
+        }
+    }
+
+    /// A failed row that proves nothing about who sent it (a revoked key: 401) never
+    /// changes what other rows do: the admin's `*` row still applies to the bot.
+    @Test
+    func underPartialARowWithoutAValidCredentialDoesNotExemptItsUser() throws {
         try EngineFixture.with { f in
             let acme = try f.account("acme")
             let alice = try f.user(acme, "alice@acme.com")
@@ -138,8 +168,8 @@ struct EngineEdgeCaseTests {
 
             #expect(report.outcomes == ["changed 200", "unauthorized 401"])
             #expect(try f.state(alice) == ["t", "f"])
-            #expect(try f.state(bot) == ["f", "f"])
-            #expect(try f.auditRows().map(\.user) == [alice])
+            #expect(try f.state(bot) == ["t", "f"])
+            #expect(Set(try f.auditRows().map(\.user)) == [alice, bot])
         }
     }
 

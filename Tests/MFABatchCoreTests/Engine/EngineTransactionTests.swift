@@ -188,32 +188,23 @@ struct EngineTransactionTests {
             let acme = try f.account("acme"), globex = try f.account("globex")
             let alice = try f.user(acme, "alice@acme.com")
             let carol = try f.user(globex, "carol@globex.com")
-            // A crafted row of acme's that points at globex's user.
-            let runID = UUID()
-            try f.db.query("INSERT INTO job_runs (id, mode, manifest) VALUES ($1, 'apply', 'crafted')", [runID])
-            try f.db.query("""
-                INSERT INTO run_rows (run_id, row_no, line, account, user_text, account_id, user_ref_id, user_all,
-                                      settings, principal)
-                VALUES ($1, 1, 1, 'acme', $2, $3, $4, false, '{"totp_enabled": true}', 'api_key:crafted')
-                """, [runID, carol.uuidString.lowercased(), acme, carol])
-
-            // The engine's resolution SQL, and a blunt UPDATE, inside acme's scope.
-            let sql = try TenantSQL(settings: SettingsSchema.bundled.settings)
-            let touched = try TenantScope.transaction(f.db, account: acme) { connection in
-                try connection.query(sql.resolveNamedUsers, [runID, acme])
-                let resolved = try connection.query("SELECT resolved_user FROM run_rows WHERE run_id = $1", [runID]).scalar
-                #expect(resolved == nil)
-                return try connection.query("UPDATE users SET totp_enabled = true WHERE id = $1", [carol]).affectedRows
+            // The engine's statements inside acme's scope, aimed at globex's user.
+            let statements = try TenantStatements(settings: SettingsSchema.bundled.settings)
+            try TenantScope.transaction(f.db, account: acme) { connection in
+                for account in [acme, globex] {
+                    let read = statements.users(account: account, ids: [carol], emails: ["carol@globex.com"], everyone: false)
+                    let users = try connection.query(read.sql, read.parameters.map { $0 as (any PostgresParameter)? })
+                    #expect(users.rows.isEmpty)
+                }
+                #expect(try connection.query("UPDATE users SET totp_enabled = true WHERE id = $1", [carol]).affectedRows == 0)
             }
-            #expect(touched == 0)
-
-            // The whole tenant transaction of the engine on that row.
-            try f.db.query("UPDATE run_rows SET status = NULL, error = NULL, reason = NULL WHERE run_id = $1", [runID])
-            let applier = TenantApplier(runID: runID, sql: sql, dryRun: false, partial: true)
-            let outcome = try applier.apply(TenantApplier.Tenant(accountID: acme, slug: "acme", rows: 1), on: f.db)
-            #expect(outcome.usersChanged == 0)
-            let row = try f.db.query("SELECT status, reason FROM run_rows WHERE run_id = $1", [runID]).rows.first
-            #expect(row == ["invalid", "user not found"])
+            // The set-based write refuses to pretend: it expected one user and found none.
+            #expect(throws: PostgresError.self) {
+                try TenantScope.transaction(f.db, account: acme) { connection in
+                    let write = statements.update(account: globex, changes: [UserChange(user: carol, before: 0, after: 1)])
+                    try connection.query(write.sql, write.parameters.map { $0 as (any PostgresParameter)? })
+                }
+            }
             #expect(try f.state(carol) == ["f", "f"])
             #expect(try f.state(alice) == ["f", "f"])
             #expect(try f.auditCount() == 0)

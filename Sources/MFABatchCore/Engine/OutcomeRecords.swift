@@ -1,0 +1,69 @@
+import Foundation
+import Postgres
+
+/// Rows' outcomes as the database keeps them for `runs show --report`: one
+/// `run_outcomes` record per tenant (inside its transaction), or per chunk of rows,
+/// with the rows as parallel arrays in manifest order. Written once; never updated.
+enum OutcomeRecords {
+    /// Rows per record: a tenant of a million rows is a few hundred records, each a
+    /// few hundred kilobytes.
+    static let chunkSize = 5_000
+
+    static func insert(runID: UUID, accountID: UUID?, rows: [SpooledRow], verdicts: [RowVerdict])
+        -> [Connection.PipelineStatement] {
+        var statements: [Connection.PipelineStatement] = []
+        var start = 0
+        while start < rows.count {
+            let end = min(start + chunkSize, rows.count)
+            let part = rows[start..<end]
+            let outcomes = verdicts[start..<end]
+            statements.append(Connection.PipelineStatement("""
+                INSERT INTO run_outcomes (run_id, account_id, first_row, row_no, line, account, user_text, comment,
+                                          status, error, reason, users_matched, users_changed)
+                VALUES ($1, $2, $3, $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::text[],
+                        $10::text[], $11::text[], $12::integer[], $13::integer[])
+                """, [
+                    runID, accountID, part.first!.row.row,
+                    PostgresArray(part.map(\.row.row)), PostgresArray(part.map(\.line)),
+                    PostgresArray(part.map(\.row.account)), PostgresArray(part.map(\.row.user)),
+                    PostgresArray(part.map(\.comment)),
+                    PostgresArray(outcomes.map(\.status.rawValue)), PostgresArray(outcomes.map(\.error)),
+                    PostgresArray(outcomes.map(\.reason)), PostgresArray(outcomes.map(\.usersMatched)),
+                    PostgresArray(outcomes.map(\.usersChanged)),
+                ]))
+            start = end
+        }
+        return statements
+    }
+
+    /// Writes records outside any tenant transaction (rows that reached no tenant, or
+    /// whose tenant never ran), in one transaction.
+    static func write(_ statements: [Connection.PipelineStatement], on connection: Connection) throws {
+        guard !statements.isEmpty else { return }
+        let outcomes = try connection.pipeline([Connection.PipelineStatement("BEGIN")] + statements
+                                               + [Connection.PipelineStatement("COMMIT")])
+        if let error = Pipelined.firstError(outcomes) {
+            connection.rollbackIgnoringErrors()
+            throw error
+        }
+    }
+}
+
+/// Reading a pipeline's outcomes.
+enum Pipelined {
+    /// The first failure (a statement aborted by it is not one).
+    static func firstError(_ outcomes: [Connection.PipelineOutcome]) -> PostgresError? {
+        for outcome in outcomes {
+            if case .failure(let error) = outcome { return error }
+        }
+        return nil
+    }
+
+    static func result(_ outcomes: [Connection.PipelineOutcome], _ index: Int) throws -> QueryResult {
+        switch outcomes[index] {
+        case .success(let result): return result
+        case .failure(let error): throw error
+        case .aborted: throw PostgresError(kind: .client, message: "pipelined statement \(index + 1) did not run")
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Postgres
+
+/// The statements of a tenant's transaction, built once per run for the settings of
+/// the API spec (a new boolean property of the spec is a new column here, with no
+/// code change). Each carries its own parameters; arrays travel as one parameter
+/// each (`unnest`), so a statement's cost does not depend on a round trip per row.
+/// Row-level security confines all of them to the tenant (`TenantScope`).
+struct TenantStatements: Sendable {
+    /// Setting names, in spec order; checked to be plain identifiers.
+    let settings: [String]
+
+    init(settings: [String]) throws {
+        for name in settings where !TenantStatements.isPlainIdentifier(name) {
+            throw EngineError.unsupportedSetting(name)
+        }
+        self.settings = settings
+    }
+
+    static func isPlainIdentifier(_ name: String) -> Bool {
+        guard let first = name.utf8.first, (0x61...0x7A).contains(first) || first == 0x5F, name.utf8.count <= 63 else {
+            return false
+        }
+        return name.utf8.allSatisfy { (0x61...0x7A).contains($0) || (0x30...0x39).contains($0) || $0 == 0x5F }
+    }
+
+    private var settingColumns: String { settings.map { "u.\"\($0)\"" }.joined(separator: ", ") }
+
+    /// `mfa_required` of the account.
+    func policy(account: UUID) -> Connection.PipelineStatement {
+        Connection.PipelineStatement("SELECT mfa_required FROM accounts WHERE id = $1", [account])
+    }
+
+    /// The users the rows touch: those named by id, those named by email (matched with
+    /// `lower` on both sides, as the unique index compares them; `named_as` says which
+    /// of the rows' emails matched), and with `everyone`, every non-deleted user.
+    func users(account: UUID, ids: [UUID], emails: [String], everyone: Bool) -> Connection.PipelineStatement {
+        Connection.PipelineStatement("""
+            SELECT u.id, u.email, u.deleted_at IS NOT NULL AS deleted, k.key AS named_as, \(settingColumns)
+            FROM users u LEFT JOIN unnest($3::text[]) AS k(key) ON lower(u.email) = lower(k.key)
+            WHERE u.account_id = $1 AND (($4 AND u.deleted_at IS NULL) OR u.id = ANY($2::uuid[]) OR k.key IS NOT NULL)
+            """, [account, PostgresArray(ids), PostgresArray(emails), everyone])
+    }
+
+    /// Decodes `users`: each user once, with its settings as bits.
+    func decodeUsers(_ result: QueryResult) throws -> [TenantUser] {
+        var users: [TenantUser] = []
+        users.reserveCapacity(result.rows.count)
+        var seen = Set<UUID>()
+        for row in result.decodedRows {
+            let id: UUID = try row.decode("id")
+            guard seen.insert(id).inserted else { continue }
+            var bits: UInt64 = 0
+            for (index, name) in settings.enumerated() where try row.decode(name, as: Bool.self) {
+                bits |= 1 << UInt64(index)
+            }
+            let email: String = try row.decode("email")
+            users.append(TenantUser(id: id, email: email, emailKey: try row.decodeIfPresent("named_as") ?? "",
+                                    deleted: try row.decode("deleted"), settings: bits))
+        }
+        return users
+    }
+
+    /// A digest of everything a tenant's outcome depends on in the database: each
+    /// user's id, email, deletion and settings, and the account's `mfa_required`. For
+    /// saved plans: taken when planning, compared when applying.
+    func fingerprint(account: UUID) -> Connection.PipelineStatement {
+        let state = "jsonb_build_object(" + settings.map { "'\($0)', u.\"\($0)\"" }.joined(separator: ", ") + ")"
+        return Connection.PipelineStatement("""
+            SELECT md5(a.mfa_required::text || '|' || coalesce(string_agg(
+                       u.id::text || '|' || lower(u.email) || '|' || (u.deleted_at IS NULL)::text || '|' || \(state)::text,
+                       ',' ORDER BY u.id), '')) AS fingerprint
+            FROM accounts a LEFT JOIN users u ON u.account_id = a.id
+            WHERE a.id = $1
+            GROUP BY a.mfa_required
+            """, [account])
+    }
+
+    /// The changes, set-based, only where each user still has the settings the
+    /// decision read (and is not deleted): if a concurrent writer changed one since,
+    /// fewer rows match and `mfa_batch_expect_rows` raises SQLSTATE 40001, so the
+    /// tenant is decided again from what is there now.
+    func update(account: UUID, changes: [UserChange]) -> Connection.PipelineStatement {
+        var columns = ["id"]
+        var parameters: [(any PostgresParameter)?] = [account, PostgresArray(changes.map(\.user))]
+        var types = ["$2::uuid[]"]
+        for (index, _) in settings.enumerated() {
+            columns.append("b\(index)")
+            types.append("$\(parameters.count + 1)::boolean[]")
+            parameters.append(PostgresArray(changes.map { $0.before & (1 << UInt64(index)) != 0 }))
+        }
+        for (index, _) in settings.enumerated() {
+            columns.append("a\(index)")
+            types.append("$\(parameters.count + 1)::boolean[]")
+            parameters.append(PostgresArray(changes.map { $0.after & (1 << UInt64(index)) != 0 }))
+        }
+        parameters.append(changes.count)
+        let assignments = settings.enumerated().map { "\"\($1)\" = c.a\($0)" }.joined(separator: ", ")
+        let guards = settings.enumerated().map { " AND u.\"\($1)\" = c.b\($0)" }.joined()
+        return Connection.PipelineStatement("""
+            WITH updated AS (
+                UPDATE users u SET \(assignments)
+                FROM unnest(\(types.joined(separator: ", "))) AS c(\(columns.joined(separator: ", ")))
+                WHERE u.account_id = $1 AND u.id = c.id AND u.deleted_at IS NULL\(guards)
+                RETURNING 1)
+            SELECT mfa_batch_expect_rows($\(parameters.count), count(*)) FROM updated
+            """, parameters)
+    }
+
+    /// One audit row per user and deciding row. `changed_at` is the time of the write
+    /// (not the transaction's start, which may precede a wait for the tenant lock), so
+    /// audit rows sort in the order applied.
+    func audit(account: UUID, runID: UUID, entries: [AuditEntry]) -> Connection.PipelineStatement {
+        var parameters: [(any PostgresParameter)?] = [
+            account, runID, PostgresArray(entries.map(\.user)), PostgresArray(entries.map(\.row)),
+            PostgresArray(entries.map(\.credential)),
+        ]
+        var columns = ["user_id", "row_no", "credential"]
+        var types = ["$3::uuid[]", "$4::integer[]", "$5::text[]"]
+        for (index, _) in settings.enumerated() {
+            columns.append("b\(index)")
+            types.append("$\(parameters.count + 1)::boolean[]")
+            parameters.append(PostgresArray(entries.map { $0.before & (1 << UInt64(index)) != 0 }))
+        }
+        for (index, _) in settings.enumerated() {
+            columns.append("a\(index)")
+            types.append("$\(parameters.count + 1)::boolean[]")
+            parameters.append(PostgresArray(entries.map { $0.after & (1 << UInt64(index)) != 0 }))
+        }
+        let before = "jsonb_build_object(" + settings.enumerated().map { "'\($1)', a.b\($0)" }.joined(separator: ", ") + ")"
+        let after = "jsonb_build_object(" + settings.enumerated().map { "'\($1)', a.a\($0)" }.joined(separator: ", ") + ")"
+        return Connection.PipelineStatement("""
+            INSERT INTO mfa_audit (account_id, run_id, user_id, manifest_row, credential, before, after, changed_at)
+            SELECT $1, $2, a.user_id, a.row_no, a.credential, \(before), \(after), clock_timestamp()
+            FROM unnest(\(types.joined(separator: ", "))) AS a(\(columns.joined(separator: ", ")))
+            """, parameters)
+    }
+}
