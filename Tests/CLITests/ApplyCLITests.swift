@@ -131,4 +131,61 @@ import TestSupport
             #expect(try connection.query("SELECT count(*) FROM job_runs").scalar == "0")
         }
     }
+
+    /// Issue 11: a JSON `\u0000` (which PostgreSQL text cannot hold) in any value of a
+    /// row, or in a bearer token's `kid` or `sub`, fails that row (400 or 401); it no
+    /// longer stops the run with SQLSTATE 22021 (exit 3, no report, nothing applied).
+    @Test func aNULInARowFailsThatRowAndTheRunGoesOn() throws {
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            let (acme, alice, bot) = try seed(connection)
+            let key = try createKey(harness, account: "acme")
+            try JWTMinting.enable(connection)
+            let secretHex = String(repeating: "5a", count: 32)
+            try connection.query("INSERT INTO jwt_keys (account_id, kid, secret) VALUES ($1, 'k1', decode($2, 'hex'))",
+                                 [acme, secretHex])
+            let claims: [String: Any] = ["acct": acme.uuidString.lowercased(), "sub": "svc", "scope": "mfa:admin",
+                                         "exp": Int(Date().timeIntervalSince1970) + 3600]
+            var nulSub = claims
+            nulSub["sub"] = "svc\u{0}"
+            let nulKidToken = try JWTMinting.hs256(kid: "k1\u{0}", claims: claims, keyHex: secretHex, using: connection)
+            let nulSubToken = try JWTMinting.hs256(kid: "k1", claims: nulSub, keyHex: secretHex, using: connection)
+            let directory = try CLIHarness.temporaryDirectory()
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let manifest = directory.appendingPathComponent("rows.jsonl")
+            try Data(#"""
+                {"account": "acme", "user": "alice@acme.test", "totp_enabled": true, "comment": "fine"}
+                {"account": "acme", "user": "*", "totp_enabled": true, "comment": "a\u0000b"}
+                {"account": "acme", "user": "bob\u0000@acme.test", "totp_enabled": true}
+                {"account": "ac\u0000me", "user": "*", "totp_enabled": true}
+                {"account": "acme", "user": "*", "totp_enabled": true, "api_key": "\#(key)\u0000"}
+                {"account": "acme", "user": "*", "totp_enabled": true, "note": "x\u0000"}
+                {"account": "acme", "user": "bot@acme.test", "totp_enabled": false, "authorization": "Bearer \#(nulKidToken)"}
+                {"account": "acme", "user": "bot@acme.test", "totp_enabled": false, "authorization": "Bearer \#(nulSubToken)"}
+
+                """#.utf8).write(to: manifest)
+            let reportURL = directory.appendingPathComponent("r.json")
+            let failed = ["invalid", "invalid", "invalid", "invalid", "invalid", "unauthorized", "unauthorized"]
+
+            let atomic = try harness.run(["apply", manifest.path, "--report", reportURL.path, "--quiet"],
+                                         environment: ["MFA_BATCH_API_KEY": key])
+            #expect(atomic.status == 1, "\(atomic.stderr)")
+            #expect(statuses(try report(reportURL)) == ["not_applied"] + failed)
+            #expect(try totp(connection, alice) == "f")
+
+            let partial = try harness.run(["apply", manifest.path, "--partial", "--report", reportURL.path, "--quiet"],
+                                          environment: ["MFA_BATCH_API_KEY": key])
+            #expect(partial.status == 1, "\(partial.stderr)")
+            let json = try report(reportURL)
+            #expect(statuses(json) == ["changed"] + failed)
+            let rows = json["rows"] as? [[String: Any]] ?? []
+            #expect(rows.map { $0["error"] as? String ?? "" }.suffix(2) == ["malformed token", "malformed token"])
+            #expect(rows.count == 8 && rows[1]["comment"] as? String == "a\u{FFFD}b")
+            #expect(try totp(connection, alice) == "t")
+            #expect(try totp(connection, bot) == "t")
+            let runID = (json["run"] as? [String: Any])?["id"] as? String
+            #expect(try connection.query("SELECT count(*) FROM run_rows WHERE run_id = $1", [runID]).scalar == "8")
+            let reportText = try String(contentsOf: reportURL, encoding: .utf8)
+            #expect(!partial.stderr.contains(key) && !reportText.contains(key))
+        }
+    }
 }

@@ -131,4 +131,60 @@ import TestSupport
         #expect(!text.contains(key) && !text.contains(jwt))
         #expect(text.contains("a@acme.test") && text.contains("b@acme.test"))
     }
+
+    /// Issue 11: a JSON `\u0000` makes its row invalid (exit 1, every other row still
+    /// checked), named in the error without the credential; NUL bytes in the file make
+    /// the manifest unusable (exit 2). No output holds a NUL byte.
+    @Test func aNULInAnyValueMakesItsRowInvalidAndNULBytesTheFileUnusable() throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let key = "mfab_deadbeef_NULKEYNULKEYNULKEYNULKEYNULKEYNULKEY12345"
+        let manifest = directory.appendingPathComponent("m.jsonl")
+        try Data(#"""
+            {"account": "acme", "user": "*", "totp_enabled": true, "comment": "fine"}
+            {"account": "acme", "user": "*", "totp_enabled": true, "comment": "a\u0000b"}
+            {"account": "acme", "user": "bob\u0000@acme.test", "totp_enabled": true}
+            {"account": "ac\u0000me", "user": "*", "totp_enabled": true}
+            {"account": "acme", "user": "*", "totp_enabled": true, "api_key": "\#(key)\u0000"}
+            {"account": "acme", "user": "*", "totp_enabled": true, "authorization": "Bearer eyJ\u0000.eyJ.x"}
+            {"account": "acme", "user": "*", "totp_enabled": true, "tokn": "\#(key)\u0000"}
+            {"account": "acme", "user": "*", "totp_enabled": true, "x\u0000": 1}
+
+            """#.utf8).write(to: manifest)
+        let jsonReport = directory.appendingPathComponent("r.json")
+        let csvReport = directory.appendingPathComponent("r.csv")
+        let rejects = directory.appendingPathComponent("rejects.jsonl")
+        let output = try harness.run(["validate", manifest.path, "--report", jsonReport.path, "--report", csvReport.path,
+                                      "--rejects", rejects.path])
+        #expect(output.status == 1, "\(output.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: jsonReport)) as? [String: Any])
+        let rows = try #require(report["rows"] as? [[String: Any]])
+        #expect(rows.map { $0["status"] as? String } == ["valid"] + Array(repeating: "invalid", count: 7))
+        #expect(rows.map { $0["error"] as? String } == [
+            nil,
+            #"comment: contains a NUL character, got "a\u0000b""#,
+            #"user: contains a NUL character, got "bob\u0000@acme.test""#,
+            #"account: contains a NUL character, got "ac\u0000me""#,
+            "api_key: contains a NUL character (value not shown)",
+            "authorization: contains a NUL character (value not shown)",
+            #"unknown field "tokn"; its value contains a NUL character"#,
+            #"field name "x\u0000" contains a NUL character"#,
+        ])
+        #expect(rows[1]["comment"] as? String == "a\u{FFFD}b")
+        for file in [jsonReport, csvReport, rejects] {
+            let bytes = try Data(contentsOf: file)
+            #expect(!bytes.contains(0), "\(file.lastPathComponent)")
+            #expect(!String(decoding: bytes, as: UTF8.self).contains(key))
+        }
+        #expect(!output.stdout.contains(key) && !output.stderr.contains(key))
+
+        for (name, text) in [("raw.jsonl", "{\"account\": \"acme\", \"user\": \"*\", \"comment\": \"a\u{0}b\"}\n"),
+                             ("raw.json", "[{\"account\": \"acme\", \"user\": \"*\", \"totp_enabled\": true}]\u{0}")] {
+            let file = directory.appendingPathComponent(name)
+            try Data(text.utf8).write(to: file)
+            let unusable = try harness.run(["validate", file.path, "--quiet"])
+            #expect(unusable.status == 2, "\(name): \(unusable.stderr)")
+            #expect(unusable.stderr.contains("\(name): line 1: ") && unusable.stderr.contains("NUL byte"))
+        }
+    }
 }

@@ -49,7 +49,7 @@ public struct CredentialsFile: Sendable {
         for account in object.keys.sorted() {
             guard FieldSyntax.accountRef(account) != nil else {
                 // Shortened: a mistyped file could have a secret where an account belongs.
-                let shown = account.count > 12 ? String(account.prefix(8)) + "…" : account
+                let shown = escapingNUL(account.count > 12 ? String(account.prefix(8)) + "…" : account)
                 throw CredentialsFileError(path: path, entry: shown,
                                            problem: "is not an account id (UUID) or slug")
             }
@@ -60,7 +60,14 @@ public struct CredentialsFile: Sendable {
             let unknown = fields.keys.filter { $0 != "api_key" && $0 != "bearer" }.sorted()
             if let first = unknown.first {
                 throw CredentialsFileError(path: path, entry: account,
-                                           problem: "has unknown field \"\(first)\" (expected \"api_key\" or \"bearer\")")
+                                           problem: "has unknown field \"\(escapingNUL(first))\" "
+                                               + "(expected \"api_key\" or \"bearer\")")
+            }
+            // A NUL (`\u0000`) can be in no key or token: said now, not as a 401 a row.
+            for field in ["api_key", "bearer"] {
+                if let value = fields[field] as? String, value.utf8.contains(0) {
+                    throw CredentialsFileError(path: path, entry: account, problem: "\"\(field)\" contains a NUL character")
+                }
             }
             let credential: Credential
             switch (fields["api_key"], fields["bearer"]) {
@@ -97,6 +104,11 @@ public struct CredentialsFile: Sendable {
             return String(trimmed.dropFirst(scheme.count)).trimmingCharacters(in: .whitespaces)
         }
         return trimmed
+    }
+
+    /// `text` with each NUL spelt `\u0000`, as the file wrote it (for messages).
+    private static func escapingNUL(_ text: String) -> String {
+        text.replacingOccurrences(of: "\u{0}", with: "\\u0000")
     }
 
     /// Ids compare case-insensitively (keyed lower-case, as `AccountRef.description`

@@ -4,10 +4,11 @@ import Foundation
 ///
 /// Parsing is strict and cheap to refuse: the whole token is capped at 8 KiB before
 /// anything is decoded (a 1 MB token costs one length check), it must have exactly
-/// three canonical base64url segments, the header and payload must be JSON objects,
-/// and every claim we read must have the right JSON type (`exp: true` is not a
-/// number). The algorithm is checked before the key id, so `alg: none` tokens
-/// (which usually carry no `kid`) are reported as an unsupported algorithm.
+/// three canonical base64url segments, the header and payload must be JSON objects
+/// with no NUL character in any string, and every claim we read must have the right
+/// JSON type (`exp: true` is not a number). The algorithm is checked before the key
+/// id, so `alg: none` tokens (which usually carry no `kid`) are reported as an
+/// unsupported algorithm.
 struct JWT {
     /// Tokens longer than this (in UTF-8 bytes) are refused before decoding.
     static let maximumLength = 8 * 1024
@@ -61,9 +62,38 @@ struct JWT {
         return JWT(kid: kid, signingInput: signingInput, signature: signature, claims: claims)
     }
 
-    /// A JSON object, or nil for invalid JSON and for any other top-level value.
+    /// A JSON object, or nil for invalid JSON, for any other top-level value, and for
+    /// an object with a NUL (`\u0000`) in any string or member name: the key id and
+    /// subject travel to PostgreSQL, whose text cannot hold one, so such a token is
+    /// malformed before anything is looked up.
     private static func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
-        (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any]
+        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
+              !containsNUL(object) else {
+            return nil
+        }
+        return object
+    }
+
+    /// Whether any string in a parsed JSON value, member names included, holds U+0000.
+    /// Walks with its own stack (nesting depth is the token's to choose).
+    private static func containsNUL(_ value: Any) -> Bool {
+        var pending: [Any] = [value]
+        while let next = pending.popLast() {
+            switch next {
+            case let text as String:
+                if text.utf8.contains(0) { return true }
+            case let object as [String: Any]:
+                for (name, member) in object {
+                    if name.utf8.contains(0) { return true }
+                    pending.append(member)
+                }
+            case let array as [Any]:
+                pending.append(contentsOf: array)
+            default:
+                break
+            }
+        }
+        return false
     }
 
     /// The class Foundation uses for JSON `true`/`false`; `as? Double` alone would

@@ -3,7 +3,8 @@ import Foundation
 
 /// Verifies a bearer JWT for one account exactly as the API does (PRODUCT.md §2):
 ///
-/// 1. parse (`JWT.parse`): size, segments, base64url, JSON objects, `alg` HS256, `kid`;
+/// 1. parse (`JWT.parse`): size, segments, base64url, JSON objects without NUL, `alg`
+///    HS256, `kid`;
 /// 2. the key `kid` must exist for *this* account (a key of another tenant is
 ///    unknown here) and not be revoked;
 /// 3. HMAC-SHA256 over the signing input with that key's secret, compared in

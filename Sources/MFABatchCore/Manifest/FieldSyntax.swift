@@ -151,6 +151,13 @@ enum FieldSyntax {
             || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
     }
 
+    /// Whether `bytes` hold a NUL (U+0000, which a JSON string can spell `\u0000`):
+    /// PostgreSQL text cannot store one, so no value that reaches it may.
+    static func containsNUL(_ bytes: Bytes) -> Bool {
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return false }
+        return memchr(base, 0, bytes.count) != nil
+    }
+
     /// The range of `bytes` without surrounding spaces and tabs.
     static func trimmedBlanks(_ bytes: Bytes) -> (offset: Int, count: Int) {
         var start = 0, end = bytes.count

@@ -92,7 +92,8 @@ public final class JSONReader: ManifestReader {
             }
             guard let key, key == "changes" else {
                 throw ManifestError(file: stepper.fileName, line: line, value: key,
-                                    message: (key.map { "unexpected top-level key \"\($0)\": " } ?? "empty object: ")
+                                    message: (key.map { "unexpected top-level key \(JSONText.string($0)): " }
+                                                  ?? "empty object: ")
                                         + "a manifest object must be {\"changes\": [ … ]}")
             }
             guard let open = try stepper.skipWhitespace(), open == UInt8(ascii: "[") else {
@@ -128,7 +129,8 @@ public final class JSONReader: ManifestReader {
             let key = try stepper.step { (scanner) throws(JSONByteScanner.Failure) in try scanner.scanString() }
             throw ManifestError(file: stepper.fileName, line: line, value: key,
                                 message: key == "changes" ? "duplicate top-level key \"changes\""
-                                    : "unexpected top-level key \"\(key)\": a manifest object must be {\"changes\": [ … ]}")
+                                    : "unexpected top-level key \(JSONText.string(key)): "
+                                        + "a manifest object must be {\"changes\": [ … ]}")
         }
         guard let b else {
             state = .done

@@ -39,9 +39,12 @@ public enum OfflineValidation {
 extension RawRow {
     /// A field as the report's `account` / `user` / `comment` columns show it: the
     /// text as written (other JSON values as JSON writes them), "" when absent.
+    /// A NUL (a JSON `\u0000`) is shown as U+FFFD: such a row is invalid, and its
+    /// text still goes to the report and to `run_rows`, where PostgreSQL cannot
+    /// store a NUL.
     public func text(_ name: String) -> String {
         switch value(name) {
-        case .string(let text)?: return text
+        case .string(let text)?: return text.replacingNUL
         case .bool(let value)?: return value ? "true" : "false"
         case .number(let text)?: return text
         case .null?: return "null"
@@ -51,10 +54,20 @@ extension RawRow {
         }
     }
 
-    /// The comment, when the row has a non-empty textual one (an empty CSV cell is "not set").
+    /// The comment, when the row has a non-empty textual one (an empty CSV cell is "not set"),
+    /// a NUL shown as U+FFFD (see `text(_:)`).
     public var commentText: String? {
-        if case .string(let text)? = value("comment"), !text.isEmpty { return text }
+        if case .string(let text)? = value("comment"), !text.isEmpty { return text.replacingNUL }
         return nil
+    }
+}
+
+extension String {
+    /// The text with each NUL (U+0000) replaced by U+FFFD, the replacement character;
+    /// the text itself when it has none (the usual case, and no copy).
+    var replacingNUL: String {
+        guard utf8.contains(0) else { return self }
+        return String(String.UnicodeScalarView(unicodeScalars.map { $0 == "\u{0}" ? "\u{FFFD}" : $0 }))
     }
 }
 

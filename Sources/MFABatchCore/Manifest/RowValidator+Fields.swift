@@ -5,13 +5,14 @@ extension RowValidator {
     /// Text values (every CSV cell, JSON strings) are checked as UTF-8 bytes in
     /// place: this is the per-field cost of `validate`. Other JSON values only ever
     /// lead to a type problem, except a boolean setting.
+    ///
+    /// The name is checked first (unknown, which a name holding a NUL always is, then
+    /// duplicate), then the value. A JSON string holding a NUL (`\u0000`) is refused
+    /// whatever the field: PostgreSQL text cannot store it, and a row's account, user
+    /// and comment reach the database even when the row fails. (A CSV cell cannot
+    /// hold one: a NUL byte makes the whole file unusable.)
     func checkField(_ index: Int, name: String, value: FieldBytes, into state: inout RowState) -> Problem? {
-        guard let allowedIndex = fieldIndex(name) else {
-            return Problem(field: name, value: nil,
-                           message: "unknown field \(RawValue.string(name).displayed)"
-                               + NearMiss.hint(for: name, among: allowed),
-                           reason: "unknown field")
-        }
+        guard let allowedIndex = fieldIndex(name) else { return unknownField(name, value: value) }
         guard state.markSeen(allowedIndex) else {
             return Problem(field: name, value: nil, message: "duplicate field \(RawValue.string(name).displayed)",
                            reason: "duplicate field")
@@ -20,6 +21,7 @@ extension RowValidator {
         switch value {
         case .text(let bytes):
             if format != .csv {
+                if FieldSyntax.containsNUL(bytes) { return nulProblem(bytes, role: role, name: name) }
                 return checkText(bytes, TextSpan(field: index, offset: 0, count: bytes.count), role: role, name: name,
                                  into: &state)
             }
@@ -43,6 +45,42 @@ extension RowValidator {
         case .other(let other):
             return typeProblem(other, role: role, name: name)
         }
+    }
+
+    /// The problem of a field that is not one of `allowed`. Its value is never
+    /// echoed (a misspelt credential field would leak the secret), but a NUL in it
+    /// is said, and a name that holds a NUL is a problem of its own.
+    private func unknownField(_ name: String, value: FieldBytes) -> Problem {
+        if name.utf8.contains(0) {
+            // No `field`: the name cannot be given as text the database or a report
+            // could hold; the message spells it escaped.
+            return Problem(field: nil, value: nil,
+                           message: "field name \(RawValue.string(name).displayed) contains a NUL character",
+                           reason: Self.nulReason)
+        }
+        var message = "unknown field \(RawValue.string(name).displayed)" + NearMiss.hint(for: name, among: allowed)
+        if case .text(let bytes) = value, FieldSyntax.containsNUL(bytes) {
+            message += "; its value contains a NUL character"
+        }
+        return Problem(field: name, value: nil, message: message, reason: "unknown field")
+    }
+
+    /// The `reason` of a value or field name that holds a NUL character.
+    static let nulReason = "NUL character"
+
+    /// The problem of a known field whose text holds a NUL. A credential is never
+    /// shown; other values are shown as `displayed` shows them (escaped, and masked
+    /// when they look like a key or token). `value` stays nil: the text cannot be
+    /// stored as it is.
+    private func nulProblem(_ bytes: FieldSyntax.Bytes, role: Role, name: String) -> Problem {
+        let shown: String
+        switch role {
+        case .apiKey, .authorization: shown = " (value not shown)"
+        case .account, .user, .setting, .comment:
+            shown = ", got " + RawValue.string(String(decoding: bytes, as: UTF8.self)).displayed
+        }
+        return Problem(field: name, value: nil, message: "\(name): contains a NUL character" + shown,
+                       reason: Self.nulReason)
     }
 
     /// What a field index stands for.

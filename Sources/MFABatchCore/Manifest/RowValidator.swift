@@ -16,6 +16,9 @@ import Foundation
 /// - JSON is strictly typed: settings `true`/`false` only (`"true"`, `1`, `null` are
 ///   400); `account`, `user`, `api_key`, `authorization`, `comment` strings only
 ///   (`null` included: an absent field is written by leaving the key out).
+/// - A NUL character (JSON `\u0000`) in any string value or field name, credentials
+///   and unknown fields included: PostgreSQL text cannot hold it, so the row is 400
+///   rather than stopping the run. A credential is never shown in the message.
 /// - CSV cells are text: blanks around a value are ignored (except in `comment`,
 ///   echoed as written) and an empty cell is "not given", so a required field in an
 ///   empty cell is reported missing. Booleans are case-insensitive.

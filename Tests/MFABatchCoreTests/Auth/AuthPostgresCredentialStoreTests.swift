@@ -140,6 +140,29 @@ struct AuthPostgresCredentialStoreTests {
         }
     }
 
+    /// Issue 11: a NUL (which PostgreSQL text cannot hold) in a key or in a token's
+    /// `kid` or `sub` is a denial, never a database error that stops the run.
+    @Test func aNULInACredentialIsDeniedWithoutADatabaseError() throws {
+        try withSchema { connection throws in
+            let secret = Crypto.randomBytes(32)
+            try connection.query("INSERT INTO jwt_keys (account_id, kid, secret) VALUES ($1, 'k1', $2)", [acme, Data(secret)])
+            let authorizer = Authorizer(store: PostgresCredentialStore(connection: connection))
+            func decide(_ credential: Credential) throws -> AuthDecision {
+                let row = AuthFixtures.row(account: .slug("acme"), credential: credential)
+                return try authorizer.authorize(row, account: try authorizer.account(for: .slug("acme")))
+            }
+            #expect(try decide(.apiKey("mfab_0123abcd_x\u{0}y")) == .denied(.unknownAccount(asWritten: "acme")))
+            let exp = Int(Date().timeIntervalSince1970) + 600
+            func token(kid: String, sub: String) -> String {
+                let payload = #"{"acct":"\#(acme.uuidString)","sub":"\#(sub)","scope":"mfa:admin","exp":\#(exp)}"#
+                return AuthFixtures.token(header: AuthFixtures.header(kid: kid), payload: payload, secret: secret)
+            }
+            #expect(try decide(.bearer(token(kid: "k1", sub: "svc"))).principal?.credentialID == "jwt:k1:svc")
+            #expect(try decide(.bearer(token(kid: #"k1\u0000"#, sub: "svc"))) == .denied(.malformedToken))
+            #expect(try decide(.bearer(token(kid: "k1", sub: #"svc\u0000"#))) == .denied(.malformedToken))
+        }
+    }
+
     /// The store relies on its connection's role: the maintenance policies of 0003
     /// let the migrating role read every tenant while no tenant is set; any other
     /// role sees nothing, so a misconfigured connection yields "unknown", never
