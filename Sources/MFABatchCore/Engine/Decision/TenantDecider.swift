@@ -33,6 +33,8 @@ public struct TenantDecider: Sendable {
         self.dryRun = dryRun
     }
 
+    /// - Parameter rows: the tenant's rows in manifest order (the first of identical
+    ///   rows is credited, and a conflict names the first other row, by position).
     public func decide(rows: [TenantRow], users: [TenantUser]) -> TenantDecision {
         var state = DecisionState(decider: self, rows: rows, users: users)
         state.resolve()
@@ -410,7 +412,11 @@ private struct DecisionState {
                 if rows[index].failure == nil && verdict.status == .invalid { verdict.usersMatched = usersMatched[index] }
                 return verdict
             }
-            guard let changedStatus else { return .notApplied }
+            guard let changedStatus else {
+                var notApplied = RowVerdict.notApplied
+                notApplied.usersMatched = usersMatched[index]
+                return notApplied
+            }
             let changed = credited[index] ?? 0
             return RowVerdict(status: changed > 0 ? changedStatus : .unchanged, usersMatched: usersMatched[index],
                               usersChanged: changed)

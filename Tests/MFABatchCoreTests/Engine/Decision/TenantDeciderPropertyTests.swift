@@ -58,10 +58,8 @@ struct TenantDeciderPropertyTests {
             }
         }
         #expect(mismatches == 0, "\(mismatches) of \(Self.caseCount) random cases differ from the reference")
-        withKnownIssue("bug: without --partial, TenantDecider reports not_applied rows with users_matched nil") {
-            #expect(onlyNotAppliedUsersMatched == 0,
-                    "\(onlyNotAppliedUsersMatched) of \(Self.caseCount) cases differ only in users_matched of not_applied rows")
-        }
+        #expect(onlyNotAppliedUsersMatched == 0,
+                "\(onlyNotAppliedUsersMatched) of \(Self.caseCount) cases differ only in users_matched of not_applied rows")
         // The generator reaches every rule, often enough to matter.
         for (name, count) in coverage.counts.sorted(by: { $0.key < $1.key }) {
             #expect(count >= 20, "only \(count) of \(Self.caseCount) cases exercise \(name)")

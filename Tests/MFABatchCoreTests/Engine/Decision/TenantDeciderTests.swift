@@ -222,13 +222,11 @@ struct TenantDeciderTests {
             Acme.byEmail(3, "bob@acme.com", passkey: true),
         ], users: [alice, bob])
 
-        withKnownIssue("bug: TenantDecider reports not_applied rows with users_matched nil") {
-            #expect(decision.verdicts == [
-                RowVerdict(status: .notApplied, reason: "not applied", usersMatched: 2),
-                Acme.invalid("user: nobody@acme.com not found in account acme", reason: "user not found", matched: nil),
-                RowVerdict(status: .notApplied, reason: "not applied", usersMatched: 1),
-            ])
-        }
+        #expect(decision.verdicts == [
+            RowVerdict(status: .notApplied, reason: "not applied", usersMatched: 2),
+            Acme.invalid("user: nobody@acme.com not found in account acme", reason: "user not found", matched: nil),
+            RowVerdict(status: .notApplied, reason: "not applied", usersMatched: 1),
+        ])
     }
 
     // MARK: --partial and the rows that failed
