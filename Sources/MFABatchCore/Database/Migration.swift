@@ -16,8 +16,12 @@ public struct Migration: Sendable, Equatable {
     }
 
     /// The migrations built into this binary from `sql/`, in order.
+    /// A migration whose embedded text does not decode comes out empty, which
+    /// `Migrator` refuses (never applied as an empty migration).
     public static let bundled: [Migration] = EmbeddedResources.migrationsBase64.map { entry in
-        let bytes = Data(base64Encoded: entry.base64) ?? Data()
-        return Migration(name: entry.name, sql: String(decoding: bytes, as: UTF8.self))
+        guard let bytes = Data(base64Encoded: entry.base64), let sql = String(data: bytes, encoding: .utf8) else {
+            return Migration(name: entry.name, sql: "")
+        }
+        return Migration(name: entry.name, sql: sql)
     }
 }

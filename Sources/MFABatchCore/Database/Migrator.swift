@@ -19,6 +19,11 @@ public struct Migrator {
         case changed(name: String, applied: String, current: String)
         /// A migration failed; nothing of it was kept.
         case failed(name: String, error: PostgresError)
+        /// The database has migrations this binary does not know: a newer binary
+        /// migrated it, and this one would misread its schema.
+        case superseded(unknown: [String], newestKnown: String?)
+        /// A migration built into the binary could not be decoded.
+        case undecodable(name: String)
 
         public var description: String {
             switch self {
@@ -26,6 +31,10 @@ public struct Migrator {
                 return "migration \(name) was changed after it was applied (applied checksum \(applied.prefix(12))…, file now \(current.prefix(12))…); migrations are forward-only: restore the file and add a new migration instead"
             case let .failed(name, error):
                 return "migration \(name) failed and was rolled back: \(error)"
+            case let .superseded(unknown, newestKnown):
+                return "the database was migrated by a newer mfa-batch: it has migration(s) \(unknown.joined(separator: ", ")) that this binary does not know (its newest is \(newestKnown ?? "none")); use the newer binary"
+            case let .undecodable(name):
+                return "migration \(name) built into this binary cannot be decoded; the binary is damaged"
             }
         }
     }
@@ -85,6 +94,12 @@ public struct Migrator {
     }
 
     private func verify(_ applied: [String: String]) throws {
+        let known = Set(migrations.map(\.name))
+        let unknown = applied.keys.filter { !known.contains($0) }.sorted()
+        if !unknown.isEmpty { throw Failure.superseded(unknown: unknown, newestKnown: migrations.last?.name) }
+        for migration in migrations where migration.sql.isEmpty {
+            throw Failure.undecodable(name: migration.name)
+        }
         for migration in migrations {
             if let recorded = applied[migration.name], recorded != migration.checksum {
                 throw Failure.changed(name: migration.name, applied: recorded, current: migration.checksum)

@@ -80,4 +80,38 @@ import TestSupport
             #expect(try Migrator(migrations: broken).pending(connection).map(\.name) == ["9999_broken.sql"])
         }
     }
+
+    /// An older binary on a database a newer one migrated: refused by `migrate` and by
+    /// the check every command makes, naming the unknown migration and the newest
+    /// this binary knows.
+    @Test func aDatabaseMigratedByANewerBinaryIsRefused() throws {
+        try TestDatabase.with { settings in
+            let connection = try Connection(settings: settings)
+            let newer = Migration.bundled + [Migration(name: "9999_from_the_future.sql", sql: "SELECT 1;")]
+            try Migrator(migrations: newer).migrate(connection)
+            let attempts: [() throws -> Void] = [{ try Migrator().migrate(connection) }, { _ = try Migrator().pending(connection) }]
+            for attempt in attempts {
+                do {
+                    try attempt()
+                    Issue.record("an older binary accepted a newer schema")
+                } catch let failure as Migrator.Failure {
+                    guard case .superseded(let unknown, let newest) = failure else {
+                        Issue.record("wrong failure: \(failure)")
+                        continue
+                    }
+                    #expect(unknown == ["9999_from_the_future.sql"])
+                    #expect(newest == Migration.bundled.last?.name)
+                }
+            }
+        }
+    }
+
+    @Test func aMigrationThatDoesNotDecodeIsRefusedNotAppliedEmpty() throws {
+        try TestDatabase.with { settings in
+            let connection = try Connection(settings: settings)
+            let damaged = Migration.bundled + [Migration(name: "9998_damaged.sql", sql: "")]
+            #expect(throws: Migrator.Failure.self) { try Migrator(migrations: damaged).migrate(connection) }
+            #expect(try connection.query("SELECT count(*) FROM mfa_batch_migrations WHERE name = '9998_damaged.sql'").scalar == "0")
+        }
+    }
 }
