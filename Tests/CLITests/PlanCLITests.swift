@@ -183,4 +183,32 @@ import TestSupport
             #expect(try connection.query("SELECT count(*) FROM mfa_audit WHERE run_id = $1", [old]).scalar == "2")
         }
     }
+
+    /// Issue 11, item 6: a plan pins who was authorized. Previewed with the `*` row
+    /// refused (no credential: 401) so that tenant a changes nothing; applied with an
+    /// `MFA_BATCH_API_KEY` that now authorizes that row: tenant a is `stale`, nothing
+    /// that was not previewed is applied.
+    @Test func aPlanIsStaleWhenARowsCredentialResolvesDifferentlyAtApply() throws {
+        try withSeededTenants { harness, connection, directory, credentials in
+            let keys = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: credentials)) as? [String: [String: String]])
+            let keyA = try #require(keys["a"]?["api_key"])
+            let manifest = directory.appendingPathComponent("m.csv")
+            try Data("account,user,totp_enabled,api_key\na,u1@a.test,true,\(keyA)\na,*,true,\n".utf8).write(to: manifest)
+            let plan = directory.appendingPathComponent("p.plan")
+            let planned = try harness.run(["plan", manifest.path, "--out", plan.path, "--quiet",
+                                           "--report", directory.appendingPathComponent("plan.json").path],
+                                          environment: ["MFA_BATCH_API_KEY": nil])
+            #expect(planned.status == 1, "\(planned.stderr)")
+            #expect(try rows(directory.appendingPathComponent("plan.json")).map { $0["status"] as? String }
+                == ["not_applied", "unauthorized"])
+
+            let report = directory.appendingPathComponent("apply.json")
+            let applied = try harness.run(["apply", plan.path, "--quiet", "--report", report.path],
+                                          environment: ["MFA_BATCH_API_KEY": keyA])
+            #expect(applied.status == 1, "\(applied.stderr)")
+            #expect(try rows(report).map { $0["status"] as? String } == ["stale", "stale"])
+            #expect(try enabledCount(connection) == "0")
+            #expect(try connection.query("SELECT count(*) FROM mfa_audit").scalar == "0")
+        }
+    }
 }

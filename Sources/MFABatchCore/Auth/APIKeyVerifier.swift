@@ -29,6 +29,7 @@ public struct APIKeyVerifier: Sendable {
         if let expiresAt = stored.expiresAt, expiresAt <= now { return .denied(.apiKeyExpired) }
         guard stored.scopes.contains(Self.requiredScope) else { return .denied(.apiKeyLacksScope) }
         let id = stored.id.uuidString.lowercased()
-        return .granted(Principal(credentialID: "api_key:\(id)", accountID: account.id, restrictedToUser: nil))
+        return .granted(Principal(credentialID: "api_key:\(id)", accountID: account.id, restrictedToUser: nil,
+                                  key: .apiKey(stored.id)))
     }
 }

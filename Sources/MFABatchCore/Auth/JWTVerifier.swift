@@ -50,10 +50,12 @@ public struct JWTVerifier: Sendable {
 
         let credentialID = "jwt:\(jwt.kid):\(sub)"
         if claims.scopes.contains(Self.adminScope) {
-            return .granted(Principal(credentialID: credentialID, accountID: account.id, restrictedToUser: nil))
+            return .granted(Principal(credentialID: credentialID, accountID: account.id, restrictedToUser: nil,
+                                      key: .jwtKey(kid: jwt.kid)))
         }
         // A user token acts only on its own user, so its subject must be a user id.
         guard let user = UUID(uuidString: sub) else { return .denied(.malformedToken) }
-        return .granted(Principal(credentialID: credentialID, accountID: account.id, restrictedToUser: user))
+        return .granted(Principal(credentialID: credentialID, accountID: account.id, restrictedToUser: user,
+                                  key: .jwtKey(kid: jwt.kid)))
     }
 }

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import Postgres
 
@@ -103,14 +104,24 @@ struct TenantApplier: Sendable {
         first.append(statements.policy(account: accountID))
         let usersAt = first.count
         first.append(statements.users(account: accountID, ids: Array(ids), emails: Array(emails), everyone: everyone))
+        let keys = Set(rows.compactMap { $0.row.principal?.key })
+        let revokedAt = keys.isEmpty ? nil : first.count
+        if revokedAt != nil { first.append(statements.revokedKeys(account: accountID, keys: keys)) }
         let read = try connection.pipeline(first)
         if let error = Pipelined.firstError(read) {
             connection.rollbackIgnoringErrors()
             throw error
         }
-        let fingerprint: String? = try fingerprintAt.map { try Pipelined.result(read, $0).singleRow().decode("fingerprint") }
+        // A plan pins who was authorized as well as the data: the digest of each row's
+        // verdict and principal is part of the tenant's fingerprint.
+        let fingerprint: String? = try fingerprintAt.map {
+            let data: String = try Pipelined.result(read, $0).singleRow().decode("fingerprint")
+            return data + ":" + Self.authorizationDigest(rows)
+        }
         let mfaRequired: Bool = try Pipelined.result(read, policyAt).singleRow().decode("mfa_required")
         let users = try statements.decodeUsers(try Pipelined.result(read, usersAt))
+        let revoked = try revokedAt.map { try statements.decodeRevokedKeys(try Pipelined.result(read, $0)) } ?? []
+        let rows = revoked.isEmpty ? rows : rows.map { Self.revoking(revoked, in: $0) }
 
         var outcome = TenantOutcome(account: slug, accountID: accountID, outcome: dryRun ? .dryRun : .committed,
                                     rows: rows.count, usersChanged: 0)
@@ -155,6 +166,39 @@ struct TenantApplier: Sendable {
             throw CommitInFlight(error: error)
         }
         return (outcome, verdicts)
+    }
+}
+
+extension TenantApplier {
+    /// A SHA-256 of every row's number, verdict so far and principal (never a
+    /// secret), so a saved plan can tell when a row's credential resolves differently
+    /// at apply time (another `MFA_BATCH_API_KEY`, a new key in the credentials file).
+    static func authorizationDigest(_ rows: [SpooledRow]) -> String {
+        var text = ""
+        for spooled in rows {
+            let row = spooled.row
+            text += "\(row.row)|\(row.failure?.status.rawValue ?? "")|\(row.failure?.reason ?? "")|"
+            text += "\(row.principal?.credentialID ?? "")|\(row.principal?.restrictedToUser?.uuidString ?? "")\n"
+        }
+        return Crypto.hex(Crypto.sha256(Array(text.utf8)))
+    }
+
+    /// A row whose key was revoked since it was verified: 401 now, and no longer a
+    /// principal (so under `--partial` it holds nothing back either).
+    static func revoking(_ revoked: Set<Principal.StoredKey>, in spooled: SpooledRow) -> SpooledRow {
+        guard let key = spooled.row.principal?.key, revoked.contains(key) else { return spooled }
+        var changed = spooled
+        changed.row.principal = nil
+        if changed.row.failure == nil {
+            let denial: AuthDenial
+            switch key {
+            case .apiKey: denial = .apiKeyRevoked
+            case .jwtKey: denial = .tokenKeyRevoked
+            }
+            changed.row.failure = .init(status: .unauthorized, error: denial.message + " during the run",
+                                        reason: denial.reason)
+        }
+        return changed
     }
 }
 

@@ -61,6 +61,40 @@ struct TenantStatements: Sendable {
         return users
     }
 
+    /// Which of the keys the rows were authorized with were revoked since (a key
+    /// revoked mid-run stops working at the next tenant). Expiry is not checked
+    /// again: a grant stays valid for the run, as a request that started before
+    /// expiry would.
+    func revokedKeys(account: UUID, keys: Set<Principal.StoredKey>) -> Connection.PipelineStatement {
+        var ids: [UUID] = []
+        var kids: [String] = []
+        for key in keys {
+            switch key {
+            case .apiKey(let id): ids.append(id)
+            case .jwtKey(let kid): kids.append(kid)
+            }
+        }
+        return Connection.PipelineStatement("""
+            SELECT id::text AS key, false AS is_jwt FROM api_keys
+            WHERE account_id = $1 AND id = ANY($2::uuid[]) AND revoked_at IS NOT NULL
+            UNION ALL
+            SELECT kid, true FROM jwt_keys WHERE account_id = $1 AND kid = ANY($3::text[]) AND revoked_at IS NOT NULL
+            """, [account, PostgresArray(ids), PostgresArray(kids)])
+    }
+
+    func decodeRevokedKeys(_ result: QueryResult) throws -> Set<Principal.StoredKey> {
+        var revoked = Set<Principal.StoredKey>()
+        for row in result.decodedRows {
+            let key: String = try row.decode("key")
+            if try row.decode("is_jwt", as: Bool.self) {
+                revoked.insert(.jwtKey(kid: key))
+            } else if let id = UUID(uuidString: key) {
+                revoked.insert(.apiKey(id))
+            }
+        }
+        return revoked
+    }
+
     /// A digest of everything a tenant's outcome depends on in the database: each
     /// user's id, email, deletion and settings, and the account's `mfa_required`. For
     /// saved plans: taken when planning, compared when applying.
