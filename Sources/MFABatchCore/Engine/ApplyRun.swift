@@ -79,55 +79,93 @@ public struct ApplyRun {
                           manifestSHA256: input.sha256, startedAt: Date.nowMilliseconds(), finishedAt: nil,
                           partial: options.partial)
         let runID = run.id!
-        let lock = try RunLock(settings: settings, runID: runID, job: options.job)
-        defer { lock.release() }
+        let locks = LockWatch(try RunLock(settings: settings, runID: runID, job: options.job))
+        defer { locks.release() }
         try RunLock.markDeadRuns(main)
         try RunRecord.start(main, run: run)
 
-        // Stage.
-        let authorizer = Authorizer(store: PostgresCredentialStore(connection: main), fallbacks: options.fallbacks)
+        // Stage. A signal or a lost database stops staging (the rest of the manifest
+        // is still read, offline, so every row is reported), and then no tenant starts.
+        // Lookups on a connection of their own: a signal cancels what it runs, and that
+        // cancel must never land on a bookkeeping statement of `main` later.
+        let lookups = try Connection(settings: settings)
+        defer { lookups.close() }
+        let authorizer = Authorizer(store: PostgresCredentialStore(connection: lookups), fallbacks: options.fallbacks)
         let staged: StagedRows
+        let stageEnd: RowStager.End
         do {
             let spool = try RunSpool()
-            try RowStager(schema: schema, authorizer: authorizer).stage(try input.open(schema: schema), into: spool)
+            let reader = try input.open(schema: schema)
+            stageEnd = try interruption.whileCancellable(lookups.canceller()) {
+                try RowStager(schema: schema, authorizer: authorizer).stage(reader, into: spool, interruption: interruption)
+            }
             staged = try spool.finish()
+            lookups.close()
         } catch {
             // Nothing was applied, and the run is not left running: refused for a
             // manifest found unusable mid-stream (exit 2), a database error otherwise.
             try? RunRecord.end(main, runID: runID, outcome: error is ManifestError ? .refused : .databaseError)
             throw error
         }
+        var lost: PostgresError?
+        var database: Connection? = main
+        if case .databaseLost(let error) = stageEnd {
+            lost = error
+            database = reconnect(&main)
+        }
         let outcomes = try OutcomeStore()
-        try recordUndecided(staged, outcomes, main, runID)
+        let stoppedWhile: String
+        if lost != nil {
+            stoppedWhile = "not applied: the database connection was lost while the manifest was read"
+        } else {
+            stoppedWhile = "not applied: the run was interrupted (\(Self.signalName(interruption.requested))) while the manifest was read"
+        }
+        try recordUndecided(staged, outcomes, database, runID,
+                            notApplied: RowVerdict(status: .notApplied, error: stageEnd == .complete ? nil : stoppedWhile,
+                                                   reason: "not applied"))
 
         // Decide per tenant.
         let tenantBuckets = staged.buckets.filter(\.isDecided)
-        options.progress?("staged \(staged.rowCount) rows; \(tenantBuckets.count) tenants to decide")
-        let applier = TenantApplier(runID: runID, statements: statements, staged: staged, outcomes: outcomes,
-                                    dryRun: options.mode != .apply, partial: options.partial,
-                                    plannedFingerprints: options.plannedFingerprints,
-                                    takesFingerprints: options.mode == .plan, interruption: interruption)
-        let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,
-                                        progress: options.progress)
-            .run(tenantBuckets, main: main, interruption: interruption)
-        var tenants = scheduled.tenants
-        let lost = scheduled.lost
-
-        // Reconcile.
-        var database: Connection? = main
-        if lost != nil {
-            database = Reconnect.attempt(settings)
-            if let reconnected = database {
-                main.close()
-                main = reconnected
-                tenants = try reconcile(tenants, outcomes, main, runID)
+        var tenants: [TenantOutcome]
+        if stageEnd == .complete {
+            options.progress?("staged \(staged.rowCount) rows; \(tenantBuckets.count) tenants to decide")
+            let applier = TenantApplier(runID: runID, statements: statements, staged: staged, outcomes: outcomes,
+                                        dryRun: options.mode != .apply, partial: options.partial,
+                                        plannedFingerprints: options.plannedFingerprints,
+                                        takesFingerprints: options.mode == .plan, interruption: interruption)
+            let scheduled = TenantScheduler(applier: applier, settings: settings, parallel: options.parallel,
+                                            progress: options.progress, guardrail: { locks.check() })
+                .run(tenantBuckets, interruption: interruption)
+            tenants = scheduled.tenants
+            lost = scheduled.lost
+            // Reconcile: a tenant in flight may have committed after all.
+            if lost != nil {
+                database = reconnect(&main)
+                if let database { tenants = try reconcile(tenants, outcomes, database, runID) }
+            }
+        } else {
+            tenants = tenantBuckets.map { bucket in
+                TenantOutcome(account: bucket.slug ?? "", accountID: bucket.accountID, outcome: .rolledBack,
+                              rows: bucket.rows, usersChanged: 0)
+            }
+        }
+        // Nothing is written in a dry run or a plan: a tenant it never reached is not
+        // "rolled back".
+        if options.mode != .apply {
+            tenants = tenants.map { tenant in
+                guard !tenant.rowsRecorded, tenant.outcome == .rolledBack else { return tenant }
+                var previewed = tenant
+                previewed.outcome = .dryRun
+                return previewed
             }
         }
         let why: String
-        if lost != nil {
-            why = "not applied: the database connection was lost before this tenant committed"
+        if stageEnd != .complete {
+            why = stoppedWhile
+        } else if lost != nil {
+            why = "not applied: the run stopped before this tenant committed (\(lost?.message ?? "database lost"))"
         } else if let signal = interruption.requested {
-            why = "not applied: the run was interrupted (\(signal == 2 ? "SIGINT" : "SIGTERM")) before this tenant started"
+            why = "not applied: the run was interrupted (\(Self.signalName(signal))) before this tenant started"
         } else {
             why = "not applied"
         }
@@ -172,23 +210,46 @@ public struct ApplyRun {
     }
 
     /// Rows that no tenant transaction decides — they reached no tenant, or no row of
-    /// their tenant had a valid credential — keep the verdict staging gave them,
-    /// recorded now, outside any tenant.
-    private func recordUndecided(_ staged: StagedRows, _ outcomes: OutcomeStore, _ connection: Connection,
-                                 _ runID: UUID) throws {
+    /// their tenant had a valid credential, or staging stopped first — keep the
+    /// verdict staging gave them (else `notApplied`), recorded now, outside any tenant.
+    private func recordUndecided(_ staged: StagedRows, _ outcomes: OutcomeStore, _ connection: Connection?,
+                                 _ runID: UUID, notApplied: RowVerdict) throws {
         var statements: [Connection.PipelineStatement] = []
         for bucket in staged.buckets where !bucket.isDecided {
             let rows = try staged.rows(of: bucket)
             let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
-                ?? .notApplied }
+                ?? notApplied }
             try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
             statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)
             if statements.count >= 20 {
-                try OutcomeRecords.write(statements, on: connection)
+                try writeRecords(statements, connection)
                 statements.removeAll()
             }
         }
-        try OutcomeRecords.write(statements, on: connection)
+        try writeRecords(statements, connection)
+    }
+
+    /// Outcome records written outside a tenant: skipped when the database is gone
+    /// (the report comes from the local outcome store either way).
+    private func writeRecords(_ statements: [Connection.PipelineStatement], _ connection: Connection?) throws {
+        guard let connection, connection.isConnected else { return }
+        do {
+            try OutcomeRecords.write(statements, on: connection)
+        } catch let error as PostgresError where error.isConnectionLost {
+            return
+        }
+    }
+
+    /// A new main connection after the old one was lost (a few attempts), or nil.
+    private func reconnect(_ main: inout Connection) -> Connection? {
+        guard let connection = Reconnect.attempt(settings) else { return nil }
+        main.close()
+        main = connection
+        return connection
+    }
+
+    static func signalName(_ signal: Int32?) -> String {
+        signal == 2 ? "SIGINT" : "SIGTERM"
     }
 
     /// After a lost connection and a reconnect: a tenant in flight may have committed
@@ -251,7 +312,7 @@ public struct ApplyRun {
                 statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)
             }
         }
-        if let connection { try OutcomeRecords.write(statements, on: connection) }
+        try writeRecords(statements, connection)
     }
 
     /// Every setting of the spec must be a column of `users`.

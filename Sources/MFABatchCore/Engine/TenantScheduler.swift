@@ -2,10 +2,10 @@ import Foundation
 import Postgres
 import Synchronization
 
-/// Runs the tenants of a run: one after another on the run's connection, or, with
-/// `--parallel N`, on N worker threads that each own a connection and take the next
-/// tenant in order. Each tenant is still one transaction; outcomes come back in
-/// tenant order (the report itself is read back in manifest order).
+/// Runs the tenants of a run on N worker threads (`--parallel N`; one for a serial
+/// run) that each own a connection and take the next tenant in order. Each tenant
+/// is still one transaction; outcomes come back in tenant order (the report itself
+/// is written in manifest order).
 ///
 /// A stop — SIGINT/SIGTERM, or a lost connection — lets the tenants in progress
 /// finish or roll back and starts no new one; tenants never started are reported
@@ -15,14 +15,18 @@ final class TenantScheduler: Sendable {
     let settings: ConnectionSettings
     let parallel: Int
     let progress: (@Sendable (String) -> Void)?
+    /// Asked before each tenant starts; an error stops the run as a lost connection
+    /// would (the run's lock connection is gone: its locks no longer protect it).
+    let guardrail: (@Sendable () -> PostgresError?)?
     private let decided = Atomic<Int>(0)
 
     init(applier: TenantApplier, settings: ConnectionSettings, parallel: Int,
-         progress: (@Sendable (String) -> Void)? = nil) {
+         progress: (@Sendable (String) -> Void)? = nil, guardrail: (@Sendable () -> PostgresError?)? = nil) {
         self.applier = applier
         self.settings = settings
         self.parallel = parallel
         self.progress = progress
+        self.guardrail = guardrail
     }
 
     /// Reports a decided tenant (thread-safe: the count is atomic).
@@ -37,33 +41,18 @@ final class TenantScheduler: Sendable {
         var lost: PostgresError?
     }
 
-    func run(_ tenants: [RunSpool.Bucket], main: Connection, interruption: Interruption) -> Outcome {
-        if parallel <= 1 || tenants.count <= 1 {
-            var outcomes: [TenantOutcome] = []
-            var lost: PostgresError?
-            for tenant in tenants {
-                if interruption.requested != nil || lost != nil {
-                    outcomes.append(notStarted(tenant))
-                    continue
-                }
-                do {
-                    let outcome = try applier.apply(tenant, on: main)
-                    report(outcome, of: tenants.count)
-                    outcomes.append(outcome)
-                } catch {
-                    lost = Self.lostError(error)
-                    outcomes.append(inFlight(tenant, error))
-                }
-            }
-            return Outcome(tenants: outcomes, lost: lost)
-        }
+    /// Runs every tenant on connections of the scheduler's own, never on the run's
+    /// main connection: a cancel sent for a signal can then never land on the run's
+    /// bookkeeping statements that follow the last tenant.
+    func run(_ tenants: [RunSpool.Bucket], interruption: Interruption) -> Outcome {
+        guard !tenants.isEmpty else { return Outcome(tenants: [], lost: nil) }
         return runInParallel(tenants, interruption: interruption)
     }
 
     private func runInParallel(_ tenants: [RunSpool.Bucket], interruption: Interruption) -> Outcome {
         let state = Mutex(SharedState(results: Array(repeating: nil, count: tenants.count)))
         let group = DispatchGroup()
-        for _ in 0..<min(parallel, tenants.count) {
+        for _ in 0..<max(1, min(parallel, tenants.count)) {
             group.enter()
             let worker = Thread { [self] in
                 defer { group.leave() }
@@ -76,6 +65,10 @@ final class TenantScheduler: Sendable {
                 }
                 defer { connection.close() }
                 while true {
+                    if let failure = guardrail?() {
+                        state.withLock { $0.lost = $0.lost ?? failure }
+                        return
+                    }
                     let index: Int? = state.withLock { shared in
                         guard shared.lost == nil, interruption.requested == nil, shared.next < tenants.count else { return nil }
                         defer { shared.next += 1 }

@@ -49,6 +49,14 @@ public final class RunLock {
 
     deinit { connection.close() }
 
+    /// Throws when the lock connection, and so its locks, are gone.
+    func check() throws {
+        try connection.query("SELECT 1")
+        guard connection.transactionStatus == .inTransaction else {
+            throw PostgresError(kind: .connectionLost, message: "the lock transaction ended")
+        }
+    }
+
     /// Releases the locks (ends the transaction and the connection).
     public func release() {
         connection.rollbackIgnoringErrors()
