@@ -1,5 +1,5 @@
 /// The three manifest formats of PRODUCT.md section 2.
-public enum ManifestFormat: String, Sendable, CaseIterable {
+public enum ManifestFormat: String, Sendable, CaseIterable, Codable {
     case csv, json, jsonl
 
     /// From a file name: `.csv`, `.json`, `.jsonl` / `.ndjson`; nil otherwise.

@@ -20,43 +20,48 @@ public enum RunHistory {
     /// is gone are marked `died` first.
     public static func list(_ connection: Connection, limit: Int) throws -> [Entry] {
         try RunLock.markDeadRuns(connection)
-        return try connection.query("""
-            SELECT id, job, mode, \(ISOTimestampSQL.render("started_at")), \(ISOTimestampSQL.render("finished_at")),
-                   outcome, counts::text, manifest
-            FROM job_runs ORDER BY started_at DESC, id LIMIT $1
-            """, [limit]).rows.map(entry)
+        return try connection.query(entrySQL + " ORDER BY started_at DESC, id LIMIT $1", [limit]).decodedRows.map(entry)
     }
 
     public static func find(_ connection: Connection, id: UUID) throws -> Entry? {
         try RunLock.markDeadRuns(connection)
-        return try connection.query("""
-            SELECT id, job, mode, \(ISOTimestampSQL.render("started_at")), \(ISOTimestampSQL.render("finished_at")),
-                   outcome, counts::text, manifest
-            FROM job_runs WHERE id = $1
-            """, [id]).rows.first.map(entry)
+        return try connection.query(entrySQL + " WHERE id = $1", [id]).decodedRows.first.map(entry)
     }
 
-    private static func entry(_ row: [String?]) -> Entry {
-        Entry(id: row[0] ?? "", job: row[1], mode: row[2] ?? "", startedAt: row[3] ?? "", finishedAt: row[4],
-              outcome: row[5] ?? "", counts: row[6], manifest: row[7] ?? "")
+    private static let entrySQL = """
+        SELECT id, job, mode, \(ISOTimestampSQL.render("started_at")) AS started_at,
+               \(ISOTimestampSQL.render("finished_at")) AS finished_at, outcome, counts::text AS counts, manifest
+        FROM job_runs
+        """
+
+    private static func entry(_ row: PostgresRow) throws -> Entry {
+        Entry(id: try row.decode("id"), job: try row.decodeIfPresent("job"), mode: try row.decode("mode"),
+              startedAt: try row.decode("started_at"), finishedAt: try row.decodeIfPresent("finished_at"),
+              outcome: try row.decode("outcome"), counts: try row.decodeIfPresent("counts"),
+              manifest: try row.decode("manifest"))
     }
 
     /// Writes the run's report again to `outputs` (which prints the summary unless quiet).
     public static func reexport(_ connection: Connection, id: UUID, outputs: RunOutputs) throws {
-        let result = try connection.query("""
+        guard let row = try connection.query("""
             SELECT job, mode, manifest, manifest_sha256, partial,
-                   (extract(epoch FROM started_at) * 1000)::bigint, (extract(epoch FROM finished_at) * 1000)::bigint,
-                   tenants::text
+                   (extract(epoch FROM started_at) * 1000)::bigint AS started_ms,
+                   (extract(epoch FROM finished_at) * 1000)::bigint AS finished_ms, tenants::text AS tenants
             FROM job_runs WHERE id = $1
-            """, [id])
-        guard let row = result.rows.first else { return }
+            """, [id]).decodedRows.first else { return }
+        let modeText: String = try row.decode("mode")
+        guard let mode = RunMode(rawValue: modeText) else {
+            throw PostgresError(kind: .decoding, message: "job_runs.mode: unknown mode \(modeText)")
+        }
         let run = RunInfo(
-            id: id, job: row[0], mode: RunMode(rawValue: row[1] ?? "") ?? .apply, manifest: row[2] ?? "",
-            manifestSHA256: row[3], startedAt: Date(milliseconds: Int64(row[5] ?? "0") ?? 0),
-            finishedAt: row[6].flatMap { Int64($0) }.map(Date.init(milliseconds:)), partial: PostgresText.bool(row[4]) ?? false)
+            id: id, job: try row.decodeIfPresent("job"), mode: mode, manifest: try row.decode("manifest"),
+            manifestSHA256: try row.decodeIfPresent("manifest_sha256"),
+            startedAt: Date(milliseconds: try row.decode("started_ms")),
+            finishedAt: try row.decodeIfPresent("finished_ms", as: Int64.self).map(Date.init(milliseconds:)),
+            partial: try row.decode("partial"))
         try outputs.begin(run: run)
         try forEachOutcome(connection, runID: id) { try outputs.write($0, raw: nil) }
-        try outputs.finish(run: run, tenants: tenants(fromJSON: row[7]))
+        try outputs.finish(run: run, tenants: tenants(fromJSON: try row.decodeIfPresent("tenants")))
     }
 
     /// A run's row outcomes in manifest order, from its `run_outcomes` records (one

@@ -47,7 +47,7 @@ struct PlanCommand: Command {
             createdAt: result.run.startedAt,
             tenants: result.tenants.compactMap { tenant in
                 guard let id = tenant.accountID, let fingerprint = tenant.fingerprint else { return nil }
-                return (id, tenant.account, fingerprint)
+                return PlanFile.Tenant(accountID: id, account: tenant.account, fingerprint: fingerprint)
             })
         do {
             try plan.write(to: out)
