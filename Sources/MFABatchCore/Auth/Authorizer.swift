@@ -54,6 +54,8 @@ public final class Authorizer {
         var account: UUID
     }
     private var decisions: [CacheKey: AuthDecision] = [:]
+    /// At most this many cached decisions (about 200 bytes each).
+    let decisionCacheLimit: Int
     private var accounts: [AccountRef: StoredAccount?] = [:]
     /// The decision for the previous row's credential and account: consecutive rows
     /// nearly always share them, and comparing beats a SHA-256 per row. (The row
@@ -62,7 +64,8 @@ public final class Authorizer {
 
     /// - Parameter now: the clock, injectable so tests control expiry.
     public init(store: any CredentialStore, fallbacks: Fallbacks = Fallbacks(), leeway: TimeInterval = 60,
-                now: @escaping () -> Date = { Date() }) {
+                now: @escaping () -> Date = { Date() }, decisionCacheLimit: Int = 50_000) {
+        self.decisionCacheLimit = max(1, decisionCacheLimit)
         self.store = store
         self.fallbacks = fallbacks
         self.now = now
@@ -110,6 +113,10 @@ public final class Authorizer {
                 case .apiKey(let secret): decision = try apiKeys.verify(key: secret, account: account, store: store, now: now())
                 case .bearer(let token): decision = try tokens.verify(token: token, account: account, store: store, now: now())
                 }
+                // Bounded: a manifest where every row has its own credential must not
+                // grow memory with its length. Past the bound the cache starts over
+                // (each credential is then verified again at most once per bound).
+                if decisions.count >= decisionCacheLimit { decisions.removeAll(keepingCapacity: true) }
                 decisions[key] = decision
             }
             last = (credential, account.id, decision)

@@ -62,7 +62,7 @@ struct RowStager {
         }
         let row = TenantRow(row: raw.row, account: raw.text("account"), user: raw.text("user"), selector: nil,
                             settings: nil, failure: failure)
-        try spool.append(SpooledRow(row: row, line: raw.line, comment: raw.commentText, principal: nil),
+        try spool.append(SpooledRow(row: row, line: raw.line, comment: raw.commentText),
                          accountID: nil, slug: nil, granted: false)
     }
 
@@ -82,8 +82,7 @@ struct RowStager {
                 settings: readableSettings(raw),
                 failure: .init(status: .invalid, error: diagnostic.message, reason: diagnostic.reason),
                 principal: principal)
-            try spool.append(SpooledRow(row: row, line: raw.line, comment: raw.commentText,
-                                        principal: principal.map(spool.principal)),
+            try spool.append(SpooledRow(row: row, line: raw.line, comment: raw.commentText),
                              accountID: stored?.id, slug: stored?.slug, granted: false)
         case .success(let checked):
             let stored = try authorizer.account(for: checked.account)
@@ -106,8 +105,7 @@ struct RowStager {
             let row = TenantRow(row: checked.row, account: raw.text("account"), user: raw.text("user"),
                                 selector: checked.user, settings: SettingBits(checked.settings, names: schema.settings),
                                 failure: failure, principal: principal)
-            try spool.append(SpooledRow(row: row, line: raw.line, comment: checked.comment,
-                                        principal: principal.map(spool.principal)),
+            try spool.append(SpooledRow(row: row, line: raw.line, comment: checked.comment),
                              accountID: stored?.id, slug: stored?.slug, granted: principal != nil)
         }
     }

@@ -112,6 +112,25 @@ struct AuthorizerTests {
         #expect(authorizer.cachedDecisionCount == 3)
     }
 
+    /// Issue 11, item 8: a manifest where every row has its own credential must not
+    /// grow the cache with its length; decisions stay right past the bound.
+    @Test func theDecisionCacheIsBounded() throws {
+        let store = F.store()
+        let authorizer = Authorizer(store: store, now: { F.now }, decisionCacheLimit: 2)
+        let credentials: [(Credential, AuthDecision?)] = [
+            (.apiKey(F.keyAWrite), nil), (.apiKey(F.keyARead), .denied(.apiKeyLacksScope)),
+            (.apiKey(F.keyARevoked), .denied(.apiKeyRevoked)), (.apiKey(F.keyAExpired), .denied(.apiKeyExpired)),
+            (.apiKey("mfab_unknown_key"), .denied(.unknownAccount(asWritten: "acme"))),
+        ]
+        for _ in 1...3 {
+            for (credential, expected) in credentials {
+                let decision = try authorizer.authorize(F.row(credential: credential), account: F.accountA)
+                if let expected { #expect(decision == expected) } else { #expect(decision.principal != nil) }
+                #expect(authorizer.cachedDecisionCount <= 2)
+            }
+        }
+    }
+
     @Test func sameStringAsKeyAndAsTokenAreDifferentCredentials() throws {
         let store = F.store()
         let authorizer = Authorizer(store: store, now: { F.now })

@@ -39,10 +39,6 @@ final class RunSpool {
     private var buffered = 0
     private let bufferLimit: Int
 
-    /// Distinct principals of the run (rows refer to them by index).
-    private(set) var principals: [Principal] = []
-    private var principalIndex: [Principal: Int] = [:]
-
     private(set) var rowCount = 0
 
     init(bufferLimit: Int = 8 << 20) throws {
@@ -86,15 +82,7 @@ final class RunSpool {
         try flushDisplay()
         for bucket in buckets.indices where !buckets[bucket].pending.bytes.isEmpty { try flush(bucket: bucket) }
         return StagedRows(display: display, displayFrames: displayFrames, tenantFile: tenantFile, buckets: buckets,
-                          principals: principals, rowCount: rowCount)
-    }
-
-    /// The index of a principal, adding it when new.
-    func principal(_ principal: Principal) -> Int {
-        if let index = principalIndex[principal] { return index }
-        principals.append(principal)
-        principalIndex[principal] = principals.count - 1
-        return principals.count - 1
+                          rowCount: rowCount)
     }
 
     private func flushDisplay() throws {
@@ -139,7 +127,21 @@ final class RunSpool {
         } else {
             out.u8(0)
         }
-        out.u32(spooled.principal.map { UInt32($0) } ?? .max)
+        // Each row carries its principal (no table of them: a manifest where every row
+        // has its own credential must not grow memory with its length).
+        if let principal = row.principal {
+            out.u8(1)
+            out.string(principal.credentialID)
+            out.uuid(principal.accountID)
+            if let user = principal.restrictedToUser { out.u8(1); out.uuid(user) } else { out.u8(0) }
+            switch principal.key {
+            case nil: out.u8(0)
+            case .apiKey(let id)?: out.u8(1); out.uuid(id)
+            case .jwtKey(let kid)?: out.u8(2); out.string(kid)
+            }
+        } else {
+            out.u8(0)
+        }
     }
 }
 
@@ -148,8 +150,6 @@ struct SpooledRow {
     var row: TenantRow
     var line: Int
     var comment: String?
-    /// Index into `RunSpool.principals`.
-    var principal: Int?
 }
 
 /// The rows of a run once staged: read-only, shared by the tenant workers.
@@ -158,7 +158,6 @@ struct StagedRows: Sendable {
     let displayFrames: [(offset: Int, count: Int)]
     let tenantFile: ScratchFile
     let buckets: [RunSpool.Bucket]
-    let principals: [Principal]
     let rowCount: Int
 
     // MARK: Reading
@@ -212,10 +211,21 @@ struct StagedRows: Sendable {
             let error = decoder.string() ?? ""
             failure = TenantRow.Failure(status: RowStatus.allCases[status - 1], error: error, reason: decoder.string() ?? "")
         }
-        let principalIndex = decoder.u32()
-        let principal = principalIndex == .max ? nil : Int(principalIndex)
+        var principal: Principal?
+        if decoder.u8() == 1 {
+            let credentialID = decoder.string() ?? ""
+            let accountID = decoder.uuid()
+            let restricted: UUID? = decoder.u8() == 1 ? decoder.uuid() : nil
+            let key: Principal.StoredKey?
+            switch decoder.u8() {
+            case 1: key = .apiKey(decoder.uuid())
+            case 2: key = .jwtKey(kid: decoder.string() ?? "")
+            default: key = nil
+            }
+            principal = Principal(credentialID: credentialID, accountID: accountID, restrictedToUser: restricted, key: key)
+        }
         let row = TenantRow(row: number, account: account, user: user, selector: selector, settings: settings,
-                            failure: failure, principal: principal.map { principals[$0] })
-        return SpooledRow(row: row, line: line, comment: comment, principal: principal)
+                            failure: failure, principal: principal)
+        return SpooledRow(row: row, line: line, comment: comment)
     }
 }
