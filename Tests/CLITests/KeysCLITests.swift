@@ -60,11 +60,17 @@ import TestSupport
     }
 
     @Test func unknownAccountAndBadDurationAreExit2() throws {
-        try CLIHarness.withMigratedDatabase { harness, _ in
+        try CLIHarness.withMigratedDatabase { harness, connection in
+            // The account exists: a bad duration must be refused for itself.
+            _ = try seedAccount(connection)
             let unknown = try harness.run(["keys", "create", "--account", "nope"])
             #expect(unknown.status == 2)
             #expect(unknown.stderr.contains("unknown account 'nope'"))
-            #expect(try harness.run(["keys", "create", "--account", "acme", "--expires-in", "90x"]).status == 2)
+            let badDuration = try harness.run(["keys", "create", "--account", "acme", "--expires-in", "90x"])
+            #expect(badDuration.status == 2)
+            #expect(badDuration.stderr.contains("90x"), "\(badDuration.stderr)")
+            #expect(badDuration.stdout.isEmpty)
+            #expect(try connection.query("SELECT count(*) FROM api_keys").scalar == "0")
             #expect(try harness.run(["keys", "create"]).status == 2)
         }
     }

@@ -81,7 +81,8 @@ import Testing
             #expect(again.error(1) == "credential not valid for account globex")
             #expect(again.error(2) == "credential not valid for account nosuch")
             #expect(again.error(3) == "api key revoked")
-            #expect(report.count("tenants_rolled_back") == 0)
+            #expect(again.tenants.isEmpty)
+            #expect(again.count("tenants_rolled_back") == 0)
         }
     }
 }
