@@ -35,11 +35,11 @@ public struct SkippedSetting: Sendable, Equatable {
     }
 }
 
-/// `runs revert --skipped PATH`: the settings left out of the revert, one line each.
-/// `.csv` gives CSV (header `account,user,setting,run_after,now,reason,
-/// later_audit_id,later_changed_at,later_run_id`), anything else JSON Lines with the
-/// same keys (`-` is JSON Lines on standard output). Created mode 0600 under a
-/// temporary name and renamed into place by `finish()`, like every output.
+/// `runs revert --skipped PATH`: the settings left out of the revert, one line each:
+/// CSV (header `account,user,setting,run_after,now,reason,later_audit_id,
+/// later_changed_at,later_run_id`; empty cells for nulls) or JSON Lines with the same
+/// keys (`now` and the `later_*` keys null when there is none). Created mode 0600
+/// under a temporary name and renamed into place by `finish()`, like every output.
 public final class SkippedSettingsWriter {
     public static let columns = ["account", "user", "setting", "run_after", "now", "reason", "later_audit_id",
                                  "later_changed_at", "later_run_id"]
