@@ -12,6 +12,7 @@ nonisolated var commands: [any Command.Type] {
         RunsCommand.self,
         RunsShowCommand.self,
         RunsPruneCommand.self,
+        RunsRevertCommand.self,
         KeysCreateCommand.self,
         KeysListCommand.self,
         KeysRevokeCommand.self,
