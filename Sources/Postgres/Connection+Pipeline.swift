@@ -24,11 +24,19 @@ extension Connection {
     /// Sends every statement, one sync, and returns one outcome per statement.
     /// Throws only when the connection itself fails.
     public func pipeline(_ statements: [PipelineStatement]) throws -> [PipelineOutcome] {
+        try pipeline(count: statements.count) { statements[$0] }
+    }
+
+    /// The same for `count` statements made one at a time by `statement` as they are
+    /// sent, so that large parameters (a tenant's arrays) need not all be in memory
+    /// at once.
+    public func pipeline(count: Int, _ statement: (Int) -> PipelineStatement) throws -> [PipelineOutcome] {
         let handle = try liveHandle()
         guard PQenterPipelineMode(handle) == 1 else { throw lastError(kind: .client) }
         defer { _ = PQexitPipelineMode(handle) }
 
-        for statement in statements {
+        for index in 0..<count {
+            let statement = statement(index)
             let sent = Connection.withCStrings(statement.parameters) { values in
                 PQsendQueryParams(handle, statement.sql, Int32(values.count), nil, values, nil, nil, 0)
             }
@@ -37,8 +45,8 @@ extension Connection {
         guard PQpipelineSync(handle) == 1 else { throw lastError(kind: .connectionLost) }
 
         var outcomes: [PipelineOutcome] = []
-        outcomes.reserveCapacity(statements.count)
-        for _ in statements {
+        outcomes.reserveCapacity(count)
+        for _ in 0..<count {
             guard let result = PQgetResult(handle) else { throw lastError(kind: .connectionLost) }
             if PQresultStatus(result) == PGRES_PIPELINE_ABORTED {
                 PQclear(result)

@@ -64,7 +64,7 @@ public final class Authorizer {
 
     /// - Parameter now: the clock, injectable so tests control expiry.
     public init(store: any CredentialStore, fallbacks: Fallbacks = Fallbacks(), leeway: TimeInterval = 60,
-                now: @escaping () -> Date = { Date() }, decisionCacheLimit: Int = 50_000) {
+                now: @escaping () -> Date = { Date() }, decisionCacheLimit: Int = 10_000) {
         self.decisionCacheLimit = max(1, decisionCacheLimit)
         self.store = store
         self.fallbacks = fallbacks

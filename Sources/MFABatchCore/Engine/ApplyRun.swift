@@ -214,7 +214,7 @@ public struct ApplyRun {
     /// verdict staging gave them (else `notApplied`), recorded now, outside any tenant.
     private func recordUndecided(_ staged: StagedRows, _ outcomes: OutcomeStore, _ connection: Connection?,
                                  _ runID: UUID, notApplied: RowVerdict) throws {
-        var statements: [Connection.PipelineStatement] = []
+        var statements: [OutcomeRecords.Deferred] = []
         for bucket in staged.buckets where !bucket.isDecided {
             let rows = try staged.rows(of: bucket)
             let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
@@ -231,7 +231,7 @@ public struct ApplyRun {
 
     /// Outcome records written outside a tenant: skipped when the database is gone
     /// (the report comes from the local outcome store either way).
-    private func writeRecords(_ statements: [Connection.PipelineStatement], _ connection: Connection?) throws {
+    private func writeRecords(_ statements: [OutcomeRecords.Deferred], _ connection: Connection?) throws {
         guard let connection, connection.isConnected else { return }
         do {
             try OutcomeRecords.write(statements, on: connection)
@@ -299,7 +299,7 @@ public struct ApplyRun {
     private func recordUnfinished(_ tenants: [TenantOutcome], _ buckets: [RunSpool.Bucket], _ staged: StagedRows,
                                   _ outcomes: OutcomeStore, _ connection: Connection?, _ runID: UUID,
                                   notApplied: String) throws {
-        var statements: [Connection.PipelineStatement] = []
+        var statements: [OutcomeRecords.Deferred] = []
         for (tenant, bucket) in zip(tenants, buckets) where !tenant.rowsRecorded {
             let rows = try staged.rows(of: bucket)
             let open = tenant.outcome == .unknown

@@ -9,39 +9,47 @@ enum OutcomeRecords {
     /// few hundred kilobytes.
     static let chunkSize = 5_000
 
-    static func insert(runID: UUID, accountID: UUID?, rows: [SpooledRow], verdicts: [RowVerdict])
-        -> [Connection.PipelineStatement] {
-        var statements: [Connection.PipelineStatement] = []
-        var start = 0
-        while start < rows.count {
-            let end = min(start + chunkSize, rows.count)
-            let part = rows[start..<end]
-            let outcomes = verdicts[start..<end]
-            statements.append(Connection.PipelineStatement("""
-                INSERT INTO run_outcomes (run_id, account_id, first_row, row_no, line, account, user_text, comment,
-                                          status, error, reason, users_matched, users_changed)
-                VALUES ($1, $2, $3, $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::text[],
-                        $10::text[], $11::text[], $12::integer[], $13::integer[])
-                """, [
-                    runID, accountID, part.first!.row.row,
-                    PostgresArray(part.map(\.row.row)), PostgresArray(part.map(\.line)),
-                    PostgresArray(part.map(\.row.account)), PostgresArray(part.map(\.row.user)),
-                    PostgresArray(part.map(\.comment)),
-                    PostgresArray(outcomes.map(\.status.rawValue)), PostgresArray(outcomes.map(\.error)),
-                    PostgresArray(outcomes.map(\.reason)), PostgresArray(outcomes.map(\.usersMatched)),
-                    PostgresArray(outcomes.map(\.usersChanged)),
-                ]))
-            start = end
+    /// The records of `rows`, one per chunk, each made only when asked for (a
+    /// pipeline sends them one at a time, so a large tenant's arrays are never all in
+    /// memory at once).
+    static func insert(runID: UUID, accountID: UUID?, rows: [SpooledRow], verdicts: [RowVerdict]) -> [Deferred] {
+        stride(from: 0, to: rows.count, by: chunkSize).map { start in
+            Deferred {
+                let end = min(start + chunkSize, rows.count)
+                let part = rows[start..<end]
+                let outcomes = verdicts[start..<end]
+                return Connection.PipelineStatement("""
+                    INSERT INTO run_outcomes (run_id, account_id, first_row, row_no, line, account, user_text, comment,
+                                              status, error, reason, users_matched, users_changed)
+                    VALUES ($1, $2, $3, $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::text[],
+                            $10::text[], $11::text[], $12::integer[], $13::integer[])
+                    """, [
+                        runID, accountID, part.first!.row.row,
+                        PostgresArray(part.map(\.row.row)), PostgresArray(part.map(\.line)),
+                        PostgresArray(part.map(\.row.account)), PostgresArray(part.map(\.row.user)),
+                        PostgresArray(part.map(\.comment)),
+                        PostgresArray(outcomes.map(\.status.rawValue)), PostgresArray(outcomes.map(\.error)),
+                        PostgresArray(outcomes.map(\.reason)), PostgresArray(outcomes.map(\.usersMatched)),
+                        PostgresArray(outcomes.map(\.usersChanged)),
+                    ])
+            }
         }
-        return statements
+    }
+
+    /// A statement made when it is sent.
+    struct Deferred {
+        let make: () -> Connection.PipelineStatement
+        init(_ make: @escaping () -> Connection.PipelineStatement) { self.make = make }
+        init(_ statement: Connection.PipelineStatement) { make = { statement } }
     }
 
     /// Writes records outside any tenant transaction (rows that reached no tenant, or
     /// whose tenant never ran), in one transaction.
-    static func write(_ statements: [Connection.PipelineStatement], on connection: Connection) throws {
+    static func write(_ statements: [Deferred], on connection: Connection) throws {
         guard !statements.isEmpty else { return }
-        let outcomes = try connection.pipeline([Connection.PipelineStatement("BEGIN")] + statements
-                                               + [Connection.PipelineStatement("COMMIT")])
+        let all = [Deferred(Connection.PipelineStatement("BEGIN"))] + statements
+            + [Deferred(Connection.PipelineStatement("COMMIT"))]
+        let outcomes = try connection.pipeline(count: all.count) { all[$0].make() }
         if let error = Pipelined.firstError(outcomes) {
             connection.rollbackIgnoringErrors()
             throw error

@@ -127,7 +127,7 @@ struct TenantApplier: Sendable {
                                     rows: rows.count, usersChanged: 0)
         outcome.fingerprint = fingerprint
         let verdicts: [RowVerdict]
-        var writes: [Connection.PipelineStatement] = []
+        var writes: [OutcomeRecords.Deferred] = []
         if let planned = plannedFingerprints, planned[accountID] != fingerprint {
             outcome.outcome = .stale
             verdicts = rows.map { row in
@@ -142,8 +142,9 @@ struct TenantApplier: Sendable {
             verdicts = decision.verdicts
             outcome.usersChanged = decision.usersChanged
             if !dryRun && !decision.changes.isEmpty {
-                writes.append(statements.update(account: accountID, changes: decision.changes))
-                writes.append(statements.audit(account: accountID, runID: runID, entries: decision.audit))
+                let changes = decision.changes, audit = decision.audit
+                writes.append(OutcomeRecords.Deferred { statements.update(account: accountID, changes: changes) })
+                writes.append(OutcomeRecords.Deferred { statements.audit(account: accountID, runID: runID, entries: audit) })
             }
             // Without --partial, a failing row keeps the whole tenant from changing.
             if !dryRun && !partial && verdicts.contains(where: { $0.status == .invalid || $0.status == .unauthorized }) {
@@ -152,7 +153,7 @@ struct TenantApplier: Sendable {
         }
         // Round trip 2: the changes, the audit, the outcomes.
         writes += OutcomeRecords.insert(runID: runID, accountID: accountID, rows: rows, verdicts: verdicts)
-        let written = try connection.pipeline(writes)
+        let written = try connection.pipeline(count: writes.count) { writes[$0].make() }
         if let error = Pipelined.firstError(written) {
             connection.rollbackIgnoringErrors()
             throw error
