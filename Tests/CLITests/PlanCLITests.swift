@@ -5,34 +5,8 @@ import TestSupport
 
 /// `plan --out PLAN`, `apply PLAN` and `--parallel`, through the built binary.
 @Suite struct PlanCLITests {
-    /// Three tenants a, b, c with two users each, all factors off; one key per tenant
-    /// in a credentials file.
-    private func seed(_ harness: CLIHarness, _ connection: Connection, in directory: URL) throws -> URL {
-        var entries: [String] = []
-        for slug in ["a", "b", "c"] {
-            let account = UUID()
-            try connection.query("INSERT INTO accounts (id, slug, name) VALUES ($1, $2, $2)", [account, slug])
-            for user in ["u1", "u2"] {
-                try connection.query("INSERT INTO users (account_id, id, email) VALUES ($1, $2, $3)",
-                                     [account, UUID(), "\(user)@\(slug).test"])
-            }
-            let created = try harness.run(["keys", "create", "--account", slug])
-            let key = try #require(created.stdout.split(separator: "\n").first)
-            entries.append("\"\(slug)\": {\"api_key\": \"\(key)\"}")
-        }
-        let credentials = directory.appendingPathComponent("credentials.json")
-        try Data(("{" + entries.joined(separator: ", ") + "}").utf8).write(to: credentials)
-        return credentials
-    }
-
-    /// A migrated database with tenants a, b, c seeded, a scratch directory, and the
-    /// credentials file; the directory is removed afterwards.
     private func withSeededTenants(_ body: (CLIHarness, Connection, URL, URL) throws -> Void) throws {
-        try CLIHarness.withMigratedDatabase { harness, connection in
-            let directory = try CLIHarness.temporaryDirectory()
-            defer { try? FileManager.default.removeItem(at: directory) }
-            try body(harness, connection, directory, try seed(harness, connection, in: directory))
-        }
+        try SeededTenants.with(body)
     }
 
     private func rows(_ url: URL) throws -> [[String: Any]] {

@@ -36,6 +36,8 @@ struct CommandEntry {
     var options: [OptionInfo]
     /// Parses the arguments after the command words, then runs the command.
     var execute: ([String], Console) throws -> ExitCode
+    /// Only parses and validates them (tests: every option the help shows is accepted).
+    var parse: ([String]) throws -> Void
 
     var words: [String] { configuration.words }
     var name: String { configuration.name }
@@ -44,8 +46,8 @@ struct CommandEntry {
 
 extension Command {
     static var entry: CommandEntry {
-        CommandEntry(configuration: configuration, options: Options.declarations.map(\.info)) { arguments, console in
-            try Self(options: Options.parse(arguments), console: console).run()
-        }
+        CommandEntry(configuration: configuration, options: Options.declarations.map(\.info),
+                     execute: { arguments, console in try Self(options: Options.parse(arguments), console: console).run() },
+                     parse: { arguments in _ = try Options.parse(arguments) })
     }
 }

@@ -35,19 +35,21 @@ final class ProgressDisplay: Sendable {
     }
 
     let style: Style
-    private let console: Console
     private let clock: @Sendable () -> Double
     private let started: Double
     private let state = Mutex(State())
     /// Raw stderr bytes (the redrawn line); replaceable for tests.
     private let writeRaw: @Sendable (String) -> Void
+    /// A plain progress line (`.lines`): the console's `info`, in the log format asked for.
+    private let emitLine: @Sendable (String) -> Void
     private let terminalWidth: @Sendable () -> Int
 
     init(style: Style, console: Console, clock: @escaping @Sendable () -> Double = ProgressDisplay.monotonicSeconds,
          writeRaw: @escaping @Sendable (String) -> Void = { FileHandle.standardError.write(Data($0.utf8)) },
+         emitLine: (@Sendable (String) -> Void)? = nil,
          terminalWidth: @escaping @Sendable () -> Int = ProgressDisplay.stderrColumns) {
         self.style = style
-        self.console = console
+        self.emitLine = emitLine ?? { console.info($0) }
         self.clock = clock
         self.writeRaw = writeRaw
         self.terminalWidth = terminalWidth
@@ -90,7 +92,7 @@ final class ProgressDisplay: Sendable {
             case .lines(let interval):
                 guard forced || now - state.lastShown >= interval else { return }
                 state.lastShown = now
-                console.info(text)
+                emitLine(text)
             }
         }
     }
@@ -108,7 +110,7 @@ final class ProgressDisplay: Sendable {
                 writeRaw("\n")
                 state.lineOnScreen = false
             case .lines:
-                console.info(text)
+                emitLine(text)
             }
         }
     }

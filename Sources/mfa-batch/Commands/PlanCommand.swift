@@ -24,7 +24,7 @@ struct PlanCommand: Command {
         words: ["plan"],
         summary: "a dry run that also saves a plan for `apply PLAN`",
         discussion: """
-            Does everything `apply --dry-run` does and saves PLAN: the manifest's absolute
+            Does everything a dry run of `apply` does and saves PLAN: the manifest's absolute
             path and SHA-256, the options, and a fingerprint of each tenant's data.
             `mfa-batch apply PLAN` then applies exactly what was previewed, refusing tenants
             whose data changed since (`stale`). The manifest must stay in place, unchanged.

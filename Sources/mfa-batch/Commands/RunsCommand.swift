@@ -23,7 +23,7 @@ struct RunsCommand: Command {
             Recent runs of apply / plan / dry run, newest first: id, job, mode, start, end,
             outcome (running, succeeded, rows_failed, interrupted, database_error, refused,
             report_failed, died) and counts. A run whose process is gone shows as `died`.
-            Subcommands: `runs show RUN_ID`, `runs prune --older-than DURATION`.
+            Subcommands: `runs show RUN_ID` and `runs prune`.
             """,
         examples: ["mfa-batch runs --limit 5", "mfa-batch runs --json | jq -r 'select(.outcome != \"succeeded\") | .id'"],
         environment: [("DATABASE_URL", "the database when --database-url is not given")])
