@@ -29,6 +29,8 @@ final class ProgressDisplay: Sendable {
         var rowsDone = 0
         var staged: Double?
         var lastShown = -Double.infinity
+        /// Something changed since the state was last shown.
+        var dirty = false
         /// A redrawn line is on the screen, not yet ended by a newline.
         var lineOnScreen = false
         var ended = false
@@ -83,18 +85,44 @@ final class ProgressDisplay: Sendable {
                 state.tenants = total
                 state.rowsDone += tenant.rows
             }
-            let text = Self.line(state, now: now)
-            switch style {
-            case .redraw:
-                guard forced || now - state.lastShown >= 0.1 else { return }
-                state.lastShown = now
-                draw(text, &state)
-            case .lines(let interval):
-                guard forced || now - state.lastShown >= interval else { return }
-                state.lastShown = now
-                emitLine(text)
-            }
+            state.dirty = true
+            show(&state, now: now, forced: forced)
         }
+    }
+
+    /// Called every `tickInterval` by a `ProgressTicker` while the run goes on: shows
+    /// what the events left unshown (the last tenants before a long wait), and on a
+    /// terminal refreshes the rate and time left while a tenant takes long.
+    func tick() {
+        let now = clock()
+        state.withLock { state in
+            guard !state.ended else { return }
+            if style == .redraw && state.staged != nil { state.dirty = true }
+            show(&state, now: now, forced: false)
+        }
+    }
+
+    var tickInterval: Double {
+        switch style {
+        case .redraw: return 0.25
+        case .lines: return 1
+        }
+    }
+
+    /// Shows the state if something changed and the last line is old enough (at most
+    /// ten redraws a second on a terminal, one line every `interval` elsewhere).
+    private func show(_ state: inout State, now: Double, forced: Bool) {
+        guard state.dirty else { return }
+        switch style {
+        case .redraw:
+            guard forced || now - state.lastShown >= 0.1 else { return }
+            draw(Self.line(state, now: now), &state)
+        case .lines(let interval):
+            guard forced || now - state.lastShown >= interval else { return }
+            emitLine(Self.line(state, now: now))
+        }
+        state.lastShown = now
+        state.dirty = false
     }
 
     /// The final line, once the run is over (finished, interrupted or cut off).
@@ -205,4 +233,18 @@ final class ProgressDisplay: Sendable {
         guard ioctl(2, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return 80 }
         return Int(size.ws_col)
     }
+}
+
+/// Calls `ProgressDisplay.tick()` on a timer for as long as it lives (the run).
+final class ProgressTicker {
+    private let timer: any DispatchSourceTimer
+
+    init(_ display: ProgressDisplay) {
+        timer = DispatchSource.makeTimerSource(queue: .global())
+        timer.schedule(deadline: .now() + display.tickInterval, repeating: display.tickInterval)
+        timer.setEventHandler { display.tick() }
+        timer.resume()
+    }
+
+    deinit { timer.cancel() }
 }

@@ -6,6 +6,18 @@ import MFABatchCore
 struct RunInvocation {
     let options: RunOptions
     let console: Console
+    /// Opened once the output paths are known not to overwrite an input or each
+    /// other: only then may a failed run write `--metrics` (never over the manifest).
+    private let metricsGate = MetricsGate()
+
+    init(options: RunOptions, console: Console) {
+        self.options = options
+        self.console = console
+    }
+
+    private final class MetricsGate {
+        var isOpen = false
+    }
 
     /// A run that got to its end (all tenants, an interrupt or a lost database), and
     /// the exit code the command returns for it.
@@ -16,7 +28,9 @@ struct RunInvocation {
 
     /// Runs `body` and writes `--metrics` afterwards, whatever happened: from the
     /// run's result, or, when it failed, with the exit code its error maps to and no
-    /// rows. A metrics destination that cannot be written is refused first (exit 2).
+    /// rows — once the output paths were checked (a failure before that, such as an
+    /// unreadable plan file, writes none). A metrics destination that cannot be
+    /// written is refused first (exit 2).
     func reporting(mode: RunMode, _ body: () throws -> Finished) throws -> ExitCode {
         guard let path = options.metrics else { return try body().exitCode }
         try RunMetrics.checkDestination(path)
@@ -26,6 +40,7 @@ struct RunInvocation {
             finished = try body()
         } catch {
             let failure = CLIError(error)
+            guard metricsGate.isOpen else { throw failure }
             writeMetrics(RunMetrics(job: options.job, mode: mode, startedAt: started, finishedAt: Date(),
                                     exitCode: failure.exitCode.rawValue, summary: nil, version: Version.current), to: path)
             throw failure
@@ -53,9 +68,10 @@ struct RunInvocation {
     func execute(manifest: String, format: ManifestFormat?, mode: RunMode, partial: Bool,
                  expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil,
                  otherInputs: [String] = [], extraOutputs: [String] = []) throws -> ApplyRun.Result {
-        let credentials = try options.credentials.map { try CredentialsFile.load(path: $0) }
         try options.output.checkPaths(manifest: manifest, inputs: otherInputs + (options.credentials.map { [$0] } ?? []),
                                       extraOutputs: extraOutputs + (options.metrics.map { [$0] } ?? []))
+        metricsGate.isOpen = true
+        let credentials = try options.credentials.map { try CredentialsFile.load(path: $0) }
         let settings = DatabaseAccess.settings(options.database, console)
         try DatabaseAccess.connectMigrated(settings).close()
         let schema = SettingsSchema.bundled
@@ -76,6 +92,8 @@ struct RunInvocation {
         var console = self.console
         if progress?.style == .redraw { console.statusLine = progress }
         let signals = SignalMonitor(console: console)
+        let ticker = progress.map(ProgressTicker.init)
+        defer { withExtendedLifetime(ticker) {} }
         do {
             let result = try ApplyRun(settings: settings, schema: schema, options: runOptions)
                 .run(input: input, outputs: outputs, interruption: signals.interruption)
