@@ -84,6 +84,28 @@ import Testing
         }
     }
 
+    /// The scheduled jobs in `jobs/` use options the parser accepts.
+    @Test func theSchedulingExamplesParse() throws {
+        let jobs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("jobs")
+        var checked = 0
+        for file in ["crontab.example", "mfa-batch.service"] {
+            let text = try String(contentsOf: jobs.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") where !line.hasPrefix("#") {
+                guard let start = line.range(of: "mfa-batch apply ") ?? line.range(of: "mfa-batch runs ") else { continue }
+                let words = line[line.index(start.lowerBound, offsetBy: "mfa-batch ".count)...]
+                    .replacingOccurrences(of: "$(date +\\%F)", with: "DATE").split(separator: " ").map(String.init)
+                guard case .command(let command, let arguments) = CommandTable.lookup(words) else {
+                    Issue.record("\(file): \(line)")
+                    continue
+                }
+                #expect(throws: Never.self, "\(file): \(line)") { try command.parse(arguments) }
+                checked += 1
+            }
+        }
+        #expect(checked == 3)
+    }
+
     @Test func theTopLevelHelpListsEveryCommandByItsPurposeLine() {
         let top = CommandTable.topLevelHelp
         for command in CommandTable.all {
