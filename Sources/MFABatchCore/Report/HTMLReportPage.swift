@@ -55,29 +55,36 @@ struct HTMLReportPage {
         switch run.mode {
         case .dryRun, .plan:
             out.append("A preview: nothing was written to tenant tables. ")
-            out.appendGrouped(summary.count(.wouldChange))
-            out.append(" rows would change ")
-            out.appendGrouped(summary.usersChanged)
-            out.append(" users")
+            Self.appendCount(summary.count(.wouldChange), "row", to: &out)
+            out.append(" would change ")
+            Self.appendCount(summary.usersChanged, "user", to: &out)
         case .apply:
-            out.appendGrouped(summary.count(.changed))
-            out.append(" rows changed ")
-            out.appendGrouped(summary.usersChanged)
-            out.append(" users; ")
-            out.appendGrouped(summary.tenantsCommitted)
-            out.append(" tenants committed, ")
+            Self.appendCount(summary.count(.changed), "row", to: &out)
+            out.append(" changed ")
+            Self.appendCount(summary.usersChanged, "user", to: &out)
+            out.append("; ")
+            Self.appendCount(summary.tenantsCommitted, "tenant", to: &out)
+            out.append(" committed, ")
             out.appendGrouped(summary.tenantsRolledBack)
             out.append(" rolled back")
         case .validate:
             out.append("An offline check: no database was asked. ")
-            out.appendGrouped(summary.count(.valid))
-            out.append(" rows are valid")
+            Self.appendCount(summary.count(.valid), "row", to: &out)
+            out.append(summary.count(.valid) == 1 ? " is valid" : " are valid")
         }
         out.append("; ")
         out.appendGrouped(failedRows)
-        out.append(failedRows == 1 ? " row of " : " rows of ")
-        out.appendGrouped(summary.rows)
+        out.append(" of ")
+        Self.appendCount(summary.rows, "row", to: &out)
         out.append(" did not succeed.</p>\n")
+    }
+
+    /// `1 row`, `2 rows`, `1,234 users`.
+    static func appendCount(_ count: Int, _ noun: StaticString, to out: inout OutputBuffer) {
+        out.appendGrouped(count)
+        out.append(byte: UInt8(ascii: " "))
+        out.append(noun)
+        if count != 1 { out.append(byte: UInt8(ascii: "s")) }
     }
 
     // MARK: Sections
@@ -354,7 +361,8 @@ struct HTMLReportPage {
         .id { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 12px; }
         td.error { color: var(--bad); }
         td.comment { color: var(--muted); white-space: pre-wrap; }
-        td { overflow-wrap: anywhere; }
+        td { overflow-wrap: break-word; }
+        td.comment, td.error { overflow-wrap: anywhere; }
         .status, .outcome { border-radius: 10px; padding: 0 7px; font-size: 12px; white-space: nowrap; border: 1px solid transparent; }
         .s-changed, .s-would_change, .s-valid, .o-committed { background: #dafbe1; color: var(--ok); }
         .s-unchanged, .o-dry_run { background: #eff2f5; color: var(--muted); }
