@@ -37,7 +37,9 @@ let package = Package(
         .testTarget(
             name: "MFABatchCoreTests", dependencies: ["MFABatchCore", "Postgres", "TestSupport"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres"]),
+        // Runs the built binary; also imports the executable (@testable) to walk its
+        // command table: the option declarations, help and completion.
+        .testTarget(name: "CLITests", dependencies: ["TestSupport", "Postgres", "mfa-batch"]),
     ],
     swiftLanguageModes: [.v6]
 )

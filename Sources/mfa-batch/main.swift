@@ -1,91 +1,61 @@
 import Foundation
 import MFABatchCore
-import Postgres
 
-/// The commands, in the order `--help` lists them.
-nonisolated var commands: [any Command.Type] {
-    [
-        MigrateCommand.self,
-        ValidateCommand.self,
-        ApplyCommand.self,
-        PlanCommand.self,
-        RunsCommand.self,
-        RunsShowCommand.self,
-        RunsPruneCommand.self,
-        RunsRevertCommand.self,
-        KeysCreateCommand.self,
-        KeysListCommand.self,
-        KeysRevokeCommand.self,
-    ]
-}
-
-nonisolated func topLevelHelp() -> String {
-    var text = "usage: mfa-batch COMMAND [OPTIONS]\n\ncommands:\n"
-    for command in commands {
-        let words = command.words.joined(separator: " ")
-        text += "  " + words.padding(toLength: 14, withPad: " ", startingAt: 0) + command.summary + "\n"
-    }
-    text += "\nRun `mfa-batch COMMAND --help` for a command's options."
-    return text
-}
-
-/// Finds the command, parses its options, runs it and maps every failure to the
-/// contract's exit codes (section 3) in one place.
+/// Finds the command, parses its options, runs it, and turns every failure into an
+/// exit code and one stderr line, here and only here (`CLIError.init(_:)` decides
+/// the code).
 nonisolated func runMain(_ argv: [String]) -> Int32 {
     let arguments = Array(argv.dropFirst())
     let console = Console(environment: ProcessInfo.processInfo.environment, logFormat: Console.logFormat(in: arguments))
-    if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {
-        console.out(topLevelHelp())
-        return arguments.isEmpty ? ExitCode.usage.rawValue : ExitCode.success.rawValue
+    switch arguments {
+    case []:
+        console.err(CommandTable.topLevelHelp)
+        return ExitCode.usage.rawValue
+    case ["--help"], ["-h"], ["help"]:
+        console.out(CommandTable.topLevelHelp)
+        return ExitCode.success.rawValue
+    case ["--version"], ["version"]:
+        console.out(CommandTable.versionText)
+        return ExitCode.success.rawValue
+    default:
+        break
     }
-    // The longest command whose words prefix the arguments.
-    let match = commands
-        .filter { Array(arguments.prefix($0.words.count)) == $0.words }
-        .max { $0.words.count < $1.words.count }
-    guard let command = match else {
-        // A command group (`keys`): list its subcommands.
-        let group = commands.filter { $0.words.count > 1 && $0.words[0] == arguments[0] }
-        if !group.isEmpty {
-            var text = "usage: mfa-batch \(arguments[0]) SUBCOMMAND [OPTIONS]\n\nsubcommands:\n"
-            for member in group {
-                text += "  " + member.words.joined(separator: " ").padding(toLength: 14, withPad: " ", startingAt: 0)
-                    + member.summary + "\n"
-            }
-            text += "\nRun `mfa-batch \(arguments[0]) SUBCOMMAND --help` for its options."
-            let asked = arguments.count == 2 && (arguments[1] == "--help" || arguments[1] == "-h")
-            if asked { console.out(text) } else { console.err("mfa-batch: error: missing or unknown subcommand\n\n" + text) }
-            return asked ? ExitCode.success.rawValue : ExitCode.usage.rawValue
+    let command: CommandEntry
+    let rest: [String]
+    switch CommandTable.lookup(arguments) {
+    case .command(let found, let arguments):
+        command = found
+        rest = arguments
+    case .group(let group, let members, let unknown):
+        let help = CommandTable.groupHelp(group, members: members)
+        if unknown == nil, arguments.count == 2, ["--help", "-h"].contains(arguments[1]) {
+            console.out(help)
+            return ExitCode.success.rawValue
         }
-        console.err("mfa-batch: error: unknown command '\(arguments[0])'\n\n" + topLevelHelp())
+        let problem = unknown.map {
+            "unknown subcommand '\(group) \($0)'" + Suggestion.hint(for: $0, among: members.map { $0.words[1] }) {
+                "`\(group) \($0)`"
+            }
+        } ?? "missing or unknown subcommand of '\(group)'"
+        console.err("mfa-batch: error: \(problem)\n\n" + help)
+        return ExitCode.usage.rawValue
+    case .unknown(let word):
+        let hint = CommandTable.suggestion(for: word)
+        console.err("mfa-batch: error: unknown command '\(word)'\(hint)\n\nRun `mfa-batch --help` for the commands.")
         return ExitCode.usage.rawValue
     }
-    let rest = Array(arguments.dropFirst(command.words.count))
-    if rest.contains("--help") || rest.contains("-h") {
-        console.out(command.help)
+    // `--help` anywhere before `--` (a value such as `--report --help` is no file name).
+    if rest.prefix(while: { $0 != "--" }).contains(where: { $0 == "--help" || $0 == "-h" }) {
+        console.out(HelpFormatter.help(command))
         return ExitCode.success.rawValue
     }
     do {
-        let parsed = try ParsedArguments(rest, options: command.options)
-        return try command.init(parsed, console: console).run().rawValue
-    } catch let error as CLIError {
-        let hint = error.exitCode == .usage ? "\n(see `mfa-batch \(command.words.joined(separator: " ")) --help`)" : ""
-        console.err("mfa-batch: error: \(error.message)\(hint)")
-        return error.exitCode.rawValue
-    } catch let error as ManifestError {
-        console.err("mfa-batch: error: \(error)")
-        return ExitCode.usage.rawValue
-    } catch let error as EngineError {
-        console.err("mfa-batch: error: \(error)")
-        return ExitCode.database.rawValue
-    } catch let error as Migrator.Failure {
-        console.err("mfa-batch: error: \(error)")
-        return ExitCode.database.rawValue
-    } catch let error as PostgresError {
-        console.err("mfa-batch: database error: \(error)")
-        return ExitCode.database.rawValue
+        return try command.execute(rest, console).rawValue
     } catch {
-        console.err("mfa-batch: error: \(error)")
-        return ExitCode.usage.rawValue
+        let failure = CLIError(error)
+        let hint = failure.isInvocation ? "\n(see `mfa-batch help \(command.name)`)" : ""
+        console.err("mfa-batch: error: \(failure.message)\(hint)")
+        return failure.exitCode.rawValue
     }
 }
 

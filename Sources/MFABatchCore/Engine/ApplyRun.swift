@@ -22,9 +22,9 @@ public struct ApplyRun {
         public var parallel: Int
         /// Applying a saved plan: each tenant's fingerprint when planned.
         public var plannedFingerprints: [UUID: String]?
-        /// Receives one line per step (rows staged, each tenant decided), for
+        /// Receives the run's progress (rows staged, each tenant decided), for
         /// `--progress`; called from worker threads with `--parallel`.
-        public var progress: (@Sendable (String) -> Void)?
+        public var progress: (@Sendable (RunProgress) -> Void)?
 
         public init(mode: RunMode, partial: Bool, job: String?, fallbacks: Authorizer.Fallbacks,
                     parallel: Int = ApplyRun.defaultParallel) {
@@ -128,7 +128,8 @@ public struct ApplyRun {
         let tenantBuckets = staged.buckets.filter(\.isDecided)
         var tenants: [TenantOutcome]
         if stageEnd == .complete {
-            options.progress?("staged \(staged.rowCount) rows; \(tenantBuckets.count) tenants to decide")
+            options.progress?(.staged(rows: staged.rowCount, tenants: tenantBuckets.count,
+                                      tenantRows: tenantBuckets.reduce(0) { $0 + $1.rows }))
             let applier = TenantApplier(runID: runID, statements: statements, staged: staged, outcomes: outcomes,
                                         dryRun: options.mode != .apply, partial: options.partial,
                                         plannedFingerprints: options.plannedFingerprints,

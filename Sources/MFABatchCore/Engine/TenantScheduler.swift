@@ -14,14 +14,14 @@ final class TenantScheduler: Sendable {
     let applier: TenantApplier
     let settings: ConnectionSettings
     let parallel: Int
-    let progress: (@Sendable (String) -> Void)?
+    let progress: (@Sendable (RunProgress) -> Void)?
     /// Asked before each tenant starts; an error stops the run as a lost connection
     /// would (the run's lock connection is gone: its locks no longer protect it).
     let guardrail: (@Sendable () -> PostgresError?)?
     private let decided = Atomic<Int>(0)
 
     init(applier: TenantApplier, settings: ConnectionSettings, parallel: Int,
-         progress: (@Sendable (String) -> Void)? = nil, guardrail: (@Sendable () -> PostgresError?)? = nil) {
+         progress: (@Sendable (RunProgress) -> Void)? = nil, guardrail: (@Sendable () -> PostgresError?)? = nil) {
         self.applier = applier
         self.settings = settings
         self.parallel = parallel
@@ -33,7 +33,7 @@ final class TenantScheduler: Sendable {
     private func report(_ outcome: TenantOutcome, of total: Int) {
         guard let progress else { return }
         let done = decided.add(1, ordering: .relaxed).newValue
-        progress("tenant \(done)/\(total) \(outcome.account): \(outcome.outcome.rawValue), \(outcome.usersChanged) users changed")
+        progress(.tenantDone(done: done, total: total, tenant: outcome))
     }
 
     struct Outcome {

@@ -1,9 +1,10 @@
 /// "Did you mean …?" for misspelled column and field names (`totp_enable` →
-/// `totp_enabled`), by edit distance.
-enum NearMiss {
+/// `totp_enabled`), by edit distance; the command line uses it for commands and
+/// options too (`--dry-rn` → `--dry-run`).
+public enum NearMiss {
     /// The closest candidate within a small edit distance, or one the name is a
     /// clear prefix of (`totp` → `totp_enabled`); nil when nothing is close.
-    static func suggestion(for name: String, among candidates: [String]) -> String? {
+    public static func suggestion(for name: String, among candidates: [String]) -> String? {
         let lowered = name.lowercased()
         var best: (candidate: String, distance: Int)?
         for candidate in candidates {

@@ -1,12 +1,16 @@
 /// One `--report` value: `-` is JSON on standard output, a path ending in `.csv`
-/// (any case) the CSV form, any other path JSON.
+/// (any case) the CSV form, `.html` / `.htm` a page for review, any other path JSON.
 public enum ReportDestination: Sendable, Equatable, CustomStringConvertible {
     case json(ReportOutput)
     case csv(ReportOutput)
+    case html(ReportOutput)
 
     public init(argument: String) {
-        if argument != "-", argument.lowercased().hasSuffix(".csv") {
+        let lowered = argument.lowercased()
+        if argument != "-", lowered.hasSuffix(".csv") {
             self = .csv(.file(argument))
+        } else if argument != "-", lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
+            self = .html(.file(argument))
         } else {
             self = .json(ReportOutput(argument: argument))
         }
@@ -14,7 +18,7 @@ public enum ReportDestination: Sendable, Equatable, CustomStringConvertible {
 
     public var output: ReportOutput {
         switch self {
-        case .json(let output), .csv(let output): return output
+        case .json(let output), .csv(let output), .html(let output): return output
         }
     }
 
@@ -31,6 +35,7 @@ public enum ReportDestination: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .json(let output): return try JSONReportWriter(output: output)
         case .csv(let output): return try CSVReportWriter(output: output)
+        case .html(let output): return try HTMLReportWriter(output: output)
         }
     }
 }

@@ -52,6 +52,16 @@ public final class ReportFanout: ReportWriter {
         for writer in writers { try writer.write(row) }
     }
 
+    /// Whether a writer reads the rows' manifest values (an `.html` report).
+    public var wantsRawRows: Bool { writers.contains { $0 is any RawRowReportWriter } }
+
+    /// A row with its manifest values, for the writers that read them.
+    public func write(_ row: RowOutcome, raw: RawRow?) throws {
+        for writer in writers {
+            if let writer = writer as? any RawRowReportWriter { try writer.write(row, raw: raw) } else { try writer.write(row) }
+        }
+    }
+
     public func finish(run: RunInfo, summary: ReportSummary, tenants: [TenantOutcome]) throws {
         var firstError: (any Error)?
         for writer in writers {

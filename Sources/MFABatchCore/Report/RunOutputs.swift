@@ -27,11 +27,11 @@ public final class RunOutputs {
     /// One row's outcome; `raw` is needed only when rejects are written.
     public func write(_ outcome: RowOutcome, raw: RawRow?) throws {
         summary.add(outcome)
-        try reports.write(outcome)
+        try reports.write(outcome, raw: raw)
         if let rejects, let raw { try rejects.write(raw, outcome: outcome) }
     }
 
-    public var wantsRawRows: Bool { rejects != nil }
+    public var wantsRawRows: Bool { rejects != nil || reports.wantsRawRows }
 
     /// Whether anything reads successful rows one by one (a report file). Without
     /// one, a run may count them with `countSuccess` instead of building outcomes.

@@ -6,15 +6,23 @@ import MFABatchCore
 /// `--log-format json`, one JSON object a line (`time`, `level`, `message`) for log
 /// collectors. Neither ever carries a secret.
 struct Console: Sendable {
-    enum LogFormat: String, Sendable { case text, json }
+    enum LogFormat: String, Sendable, CaseIterable { case text, json }
 
     var environment: [String: String]
     var logFormat: LogFormat = .text
+    /// A progress line being redrawn on the terminal: messages are written above it.
+    var statusLine: ProgressDisplay?
 
-    func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    func out(_ text: String, terminator: String = "\n") { FileHandle.standardOutput.write(Data((text + terminator).utf8)) }
 
     /// A diagnostic; `level` is `error` for failures, `info` otherwise.
     func err(_ text: String, level: String = "error") {
+        if let statusLine {
+            var plain = self
+            plain.statusLine = nil
+            statusLine.printAbove { plain.err(text, level: level) }
+            return
+        }
         switch logFormat {
         case .text:
             FileHandle.standardError.write(Data((text + "\n").utf8))

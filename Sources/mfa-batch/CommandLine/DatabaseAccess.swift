@@ -5,8 +5,8 @@ import Postgres
 /// Connecting for a command: `--database-url`, else `DATABASE_URL`, else libpq's
 /// defaults. Any failure is exit 3, with a message that never shows a password.
 enum DatabaseAccess {
-    static func settings(_ arguments: ParsedArguments, _ console: Console) -> ConnectionSettings {
-        ConnectionSettings.resolve(databaseURL: arguments.value("database-url"), environment: console.environment)
+    static func settings(_ options: DatabaseOptions, _ console: Console) -> ConnectionSettings {
+        ConnectionSettings.resolve(databaseURL: options.databaseURL, environment: console.environment)
     }
 
     static func connect(_ settings: ConnectionSettings) throws -> Connection {
@@ -37,13 +37,11 @@ enum DatabaseAccess {
     }
 }
 
-extension ParsedArguments {
-    /// The single positional, which must be a UUID (`KEY_ID`, `RUN_ID`).
-    func requireUUID(_ name: String) throws -> UUID {
-        let text = try requirePositionals([name])[0]
-        guard let id = UUID(uuidString: text) else {
-            throw CLIError.usage("\(name) '\(text)' is not an id (a UUID)")
-        }
-        return id
+/// An id positional (`KEY_ID`, `RUN_ID`), which must be a UUID.
+func parseID(_ text: String?, name: String) throws -> UUID {
+    guard let text else { throw CLIError.invocation("missing \(name)") }
+    guard let id = UUID(uuidString: text) else {
+        throw CLIError.invocation("\(name) '\(text)' is not an id (a UUID)")
     }
+    return id
 }

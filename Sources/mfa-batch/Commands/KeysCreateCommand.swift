@@ -1,55 +1,54 @@
 import MFABatchCore
 
 struct KeysCreateCommand: Command {
-    static let words = ["keys", "create"]
-    static let summary = "mint an API key for an account (printed once)"
-    static let help = """
-        usage: mfa-batch keys create --account ACCOUNT [--scope S]... [--expires-in DURATION] [--name NAME]
+    struct Options: ParsableArguments {
+        var account: String?
+        var scopes: [String] = []
+        var expiresIn: DurationOption?
+        var name: String?
+        var database = DatabaseOptions()
 
-        Mints an API key for ACCOUNT (slug or id) and prints it on stdout, alone on
-        its line, once: only its SHA-256 hash is stored. Details go to stderr.
-          --scope S          a scope to grant; repeatable (default mfa:write)
-          --expires-in D     lifetime: a whole number and s, m, h or d (90d)
-          --name NAME        a label shown by `keys list`
-          --database-url URL
-        """
-    static let options = databaseOptions + [
-        .value("account"), .value("scope", repeatable: true), .value("expires-in"), .value("name"),
-    ]
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .option("account", \.account, placeholder: "ACCOUNT", help: "the account (slug or id)", required: true),
+                .repeatable("scope", \.scopes, placeholder: "S", help: "a scope to grant", defaultText: "mfa:write",
+                            valid: { !$0.isEmpty && !$0.contains(where: \.isWhitespace) },
+                            expected: "a scope (no blanks allowed)"),
+                .option("expires-in", \.expiresIn, placeholder: "DURATION",
+                        help: "lifetime: a whole number and s, m, h or d (90d)", defaultText: "never expires"),
+                .option("name", \.name, placeholder: "NAME", help: "a label shown by `keys list`"),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
+        }
+    }
 
-    let arguments: ParsedArguments
+    static let configuration = CommandConfiguration(
+        words: ["keys", "create"],
+        summary: "mint an API key for an account (printed once)",
+        discussion: """
+            Mints an API key for ACCOUNT and prints it on stdout, alone on its line, once:
+            only its SHA-256 hash is stored. Details go to stderr.
+            """,
+        examples: ["mfa-batch keys create --account acme --name nightly --expires-in 90d > acme.key"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
     let console: Console
     let account: String
     let scopes: [String]
-    let expiresIn: Int?
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        _ = try arguments.requirePositionals([])
-        guard let account = arguments.value("account") else { throw CLIError.usage("--account is required") }
-        self.account = account
-        let scopes = arguments.values("scope")
-        for scope in scopes where scope.isEmpty || scope.contains(where: \.isWhitespace) {
-            throw CLIError.usage("--scope '\(scope)' is not a scope (no blanks allowed)")
-        }
-        self.scopes = scopes.isEmpty ? ["mfa:write"] : scopes
-        if let text = arguments.value("expires-in") {
-            guard let seconds = DurationText.seconds(text) else {
-                throw CLIError.usage("--expires-in '\(text)' is not a duration like 90s, 30m, 12h or 90d")
-            }
-            expiresIn = seconds
-        } else {
-            expiresIn = nil
-        }
-        self.arguments = arguments
+    init(options: Options, console: Console) throws {
+        self.options = options
         self.console = console
+        account = options.account ?? ""
+        scopes = options.scopes.isEmpty ? ["mfa:write"] : options.scopes
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
         let record = try DatabaseAccess.account(connection, account)
         let created = try APIKeyAdmin.create(
-            connection, account: record, scopes: scopes, expiresInSeconds: expiresIn, name: arguments.value("name"))
+            connection, account: record, scopes: scopes, expiresInSeconds: options.expiresIn?.seconds, name: options.name)
         console.out(created.key)
         console.info("created key \(created.id) (\(created.prefix)…) for \(record.slug), scopes \(scopes.joined(separator: " ")), expires \(created.expiresAt ?? "never"); it is shown only this once")
         return .success

@@ -1,36 +1,46 @@
 import MFABatchCore
 
 struct KeysListCommand: Command {
-    static let words = ["keys", "list"]
-    static let summary = "list an account's API keys (never the secret)"
-    static let help = """
-        usage: mfa-batch keys list --account ACCOUNT [--json] [--database-url URL]
+    struct Options: ParsableArguments {
+        var account: String?
+        var json = false
+        var database = DatabaseOptions()
 
-        Lists the account's keys: id, name, visible prefix, scopes, created, expires,
-        revoked. Never the key itself (only its hash is stored).
-          --json   an array of objects with id, name, prefix, scopes, created_at,
-                   expires_at, revoked_at
-        """
-    static let options = databaseOptions + [.value("account"), .flag("json")]
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .option("account", \.account, placeholder: "ACCOUNT", help: "the account (slug or id)", required: true),
+                .flag("json", \.json,
+                      help: "an array of objects with id, name, prefix, scopes, created_at, expires_at, revoked_at"),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
+        }
+    }
 
-    let arguments: ParsedArguments
+    static let configuration = CommandConfiguration(
+        words: ["keys", "list"],
+        summary: "list an account's API keys (never the secret)",
+        discussion: """
+            Lists the account's keys: id, name, visible prefix, scopes, created, expires,
+            revoked. Never the key itself (only its hash is stored).
+            """,
+        examples: ["mfa-batch keys list --account acme", "mfa-batch keys list --account acme --json"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
     let console: Console
     let account: String
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        _ = try arguments.requirePositionals([])
-        guard let account = arguments.value("account") else { throw CLIError.usage("--account is required") }
-        self.account = account
-        self.arguments = arguments
+    init(options: Options, console: Console) throws {
+        self.options = options
         self.console = console
+        account = options.account ?? ""
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
         let record = try DatabaseAccess.account(connection, account)
         let keys = try APIKeyAdmin.list(connection, account: record)
-        if arguments.flag("json") {
+        if options.json {
             let objects = keys.map { key in
                 JSONText.object([
                     ("id", JSONText.string(key.id.uuidString.lowercased())),

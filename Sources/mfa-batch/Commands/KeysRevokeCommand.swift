@@ -2,28 +2,38 @@ import Foundation
 import MFABatchCore
 
 struct KeysRevokeCommand: Command {
-    static let words = ["keys", "revoke"]
-    static let summary = "revoke an API key by id"
-    static let help = """
-        usage: mfa-batch keys revoke KEY_ID [--database-url URL]
+    struct Options: ParsableArguments {
+        var keyID: String?
+        var database = DatabaseOptions()
 
-        Revokes the key (its id as shown by `keys list`); rows using it become 401
-        "api key revoked". Revoking a revoked key changes nothing.
-        """
-    static let options = databaseOptions
+        static var declarations: [OptionDeclaration<Self>] {
+            [.positional("KEY_ID", \.keyID, help: "the key's id, as `keys list` shows it", completion: .none)]
+                + DatabaseOptions.declarations.lifted(into: \.database)
+        }
+    }
 
-    let arguments: ParsedArguments
+    static let configuration = CommandConfiguration(
+        words: ["keys", "revoke"],
+        summary: "revoke an API key by id",
+        discussion: """
+            Revokes the key; rows using it become 401 "api key revoked". Revoking a revoked
+            key changes nothing.
+            """,
+        examples: ["mfa-batch keys revoke 6b1d9c1e-3f0a-4b8e-9c2d-7e5f4a3b2c10"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
     let console: Console
     let id: UUID
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        id = try arguments.requireUUID("KEY_ID")
-        self.arguments = arguments
+    init(options: Options, console: Console) throws {
+        id = try parseID(options.keyID, name: "KEY_ID")
+        self.options = options
         self.console = console
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
         switch try APIKeyAdmin.revoke(connection, id: id) {
         case .revoked: console.info("revoked key \(id.uuidString.lowercased())")

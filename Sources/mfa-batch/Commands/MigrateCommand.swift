@@ -1,28 +1,30 @@
 import MFABatchCore
 
 struct MigrateCommand: Command {
-    static let words = ["migrate"]
-    static let summary = "apply the schema migrations built into this binary"
-    static let help = """
-        usage: mfa-batch migrate [--database-url URL]
+    typealias Options = DatabaseOptions
 
-        Applies the migrations of sql/ (built into the binary) in order, each once and
-        in its own transaction, recording a SHA-256 checksum. Refuses (exit 3) when an
-        applied migration was changed. Works from any directory.
-        """
-    static let options = databaseOptions
+    static let configuration = CommandConfiguration(
+        words: ["migrate"],
+        summary: "apply the schema migrations built into this binary",
+        discussion: """
+            Applies the migrations of sql/ (built into the binary) in order, each once and
+            in its own transaction, recording a SHA-256 checksum. Refuses (exit 3) when an
+            applied migration was changed. Works from any directory. Run it with the role
+            the tool uses day to day (it creates the non-owner role mfa_batch_tenant).
+            """,
+        examples: ["mfa-batch migrate", "mfa-batch migrate --database-url postgresql://mfa_batch@db.internal/app"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
 
-    let arguments: ParsedArguments
+    let options: Options
     let console: Console
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        _ = try arguments.requirePositionals([])
-        self.arguments = arguments
+    init(options: Options, console: Console) throws {
+        self.options = options
         self.console = console
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connect(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connect(DatabaseAccess.settings(options, console))
         defer { connection.close() }
         let applied = try Migrator().migrate(connection)
         if applied.isEmpty {

@@ -2,41 +2,45 @@ import Foundation
 import MFABatchCore
 
 struct RunsCommand: Command {
-    static let words = ["runs"]
-    static let summary = "list recent runs, newest first"
-    static let help = """
-        usage: mfa-batch runs [--limit N] [--json] [--database-url URL]
+    struct Options: ParsableArguments {
+        var limit = 20
+        var json = false
+        var database = DatabaseOptions()
 
-        Recent runs of apply / plan / dry run, newest first: id, job, mode, start,
-        end, outcome (running, succeeded, rows_failed, interrupted, database_error,
-        refused, report_failed, died) and counts. A run whose process is gone shows
-        as `died`.
-          --limit N   how many (default 20)
-          --json      one JSON object per run, one per line
-        """
-    static let options: [OptionSpec] = databaseOptions + [.value("limit"), .flag("json")]
-
-    let arguments: ParsedArguments
-    let console: Console
-    let limit: Int
-
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        _ = try arguments.requirePositionals([])
-        if let text = arguments.value("limit") {
-            guard let limit = Int(text), limit > 0 else { throw CLIError.usage("--limit '\(text)' is not a positive number") }
-            self.limit = limit
-        } else {
-            limit = 20
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .option("limit", \.limit, placeholder: "N", help: "how many runs", defaultText: "20",
+                        valid: { $0 > 0 }, expected: "a positive number"),
+                .flag("json", \.json, help: "one JSON object per run, one a line"),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
         }
-        self.arguments = arguments
+    }
+
+    static let configuration = CommandConfiguration(
+        words: ["runs"],
+        summary: "list recent runs, newest first",
+        discussion: """
+            Recent runs of apply / plan / dry run, newest first: id, job, mode, start, end,
+            outcome (running, succeeded, rows_failed, interrupted, database_error, refused,
+            report_failed, died) and counts. A run whose process is gone shows as `died`.
+            Subcommands: `runs show RUN_ID` and `runs prune`.
+            """,
+        examples: ["mfa-batch runs --limit 5", "mfa-batch runs --json | jq -r 'select(.outcome != \"succeeded\") | .id'"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
+    let console: Console
+
+    init(options: Options, console: Console) throws {
+        self.options = options
         self.console = console
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
-        let entries = try RunHistory.list(connection, limit: limit)
-        if arguments.flag("json") {
+        let entries = try RunHistory.list(connection, limit: options.limit)
+        if options.json {
             for entry in entries {
                 console.out(JSONText.object([
                     ("id", JSONText.string(entry.id)), ("job", entry.job.map(JSONText.string) ?? "null"),
@@ -75,38 +79,54 @@ struct RunsCommand: Command {
 }
 
 struct RunsShowCommand: Command {
-    static let words = ["runs", "show"]
-    static let summary = "one run's summary; --report re-exports its full report"
-    static let help = """
-        usage: mfa-batch runs show RUN_ID [--report PATH]... [--quiet] [--database-url URL]
+    struct Options: ParsableArguments {
+        var runID: String?
+        var reports: [String] = []
+        var quiet = false
+        var database = DatabaseOptions()
 
-        Prints the run's summary; with --report writes its full report again (the same
-        report the run wrote: .csv gives CSV, anything else JSON, `-` JSON on stdout).
-        """
-    static let options: [OptionSpec] = databaseOptions + [.value("report", repeatable: true), .flag("quiet")]
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .positional("RUN_ID", \.runID, help: "the run's id, as `mfa-batch runs` shows it", completion: .none),
+                .repeatable("report", \.reports, placeholder: "PATH",
+                            help: "write the run's full report again, identical to the one the run wrote: .csv the CSV form, .html a page for review, anything else JSON; `-` is JSON on stdout",
+                            max: 2, completion: .file),
+                .flag("quiet", \.quiet, help: "no summary on stdout"),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
+        }
+    }
 
-    let arguments: ParsedArguments
+    static let configuration = CommandConfiguration(
+        words: ["runs", "show"],
+        summary: "one run's summary; --report re-exports its full report",
+        discussion: "Prints the run's summary; with --report writes its full report again from the run history.",
+        examples: ["mfa-batch runs show 4f0c2a9e-8d5b-4c1e-9a7f-2b3c4d5e6f70 --report again.json"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
     let console: Console
     let id: UUID
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        id = try arguments.requireUUID("RUN_ID")
-        self.arguments = arguments
+    init(options: Options, console: Console) throws {
+        id = try parseID(options.runID, name: "RUN_ID")
+        self.options = options
         self.console = console
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
         guard let entry = try RunHistory.find(connection, id: id) else {
             throw CLIError.usage("no run \(id.uuidString.lowercased())")
         }
-        if !arguments.flag("quiet") && !arguments.values("report").contains("-") {
+        if !options.quiet && !options.reports.contains("-") {
             console.out("run \(entry.id)  job \(entry.job ?? "-")  mode \(entry.mode)  outcome \(entry.outcome)")
             console.out("started \(entry.startedAt)  finished \(entry.finishedAt ?? "-")  manifest \(entry.manifest)")
         }
         // The same output rules as a run's (at most two reports, `-` for stdout).
-        let outputs = try makeOutputs(arguments, format: .csv, columns: nil)
+        let output = OutputOptions(reports: options.reports, quiet: options.quiet)
+        try output.checkPaths(manifest: nil)
+        let outputs = try output.makeOutputs(format: .csv, columns: nil)
         do {
             try RunHistory.reexport(connection, id: id, outputs: outputs)
         } catch {
@@ -118,40 +138,55 @@ struct RunsShowCommand: Command {
 }
 
 struct RunsRevertCommand: Command {
-    static let words = ["runs", "revert"]
-    static let summary = "write the manifest that undoes an applied run"
-    static let help = """
-        usage: mfa-batch runs revert RUN_ID --out PATH [--skipped PATH] [--database-url URL]
+    struct Options: ParsableArguments {
+        var runID: String?
+        var out: String?
+        var skipped: String?
+        var database = DatabaseOptions()
 
-        Writes a manifest that, applied, puts back the `before` value of every setting
-        the run changed: one row per user, by id, with the account's slug and a comment
-        naming the run and the manifest rows. No credential is written: pass them when
-        applying it, as for any manifest. Preview it with `apply PATH --dry-run` or
-        `plan`, then `apply PATH`.
-          --out PATH       .jsonl, .json or .csv; `-` is JSON Lines on stdout. Created
-                           mode 0600 and renamed into place when complete
-          --skipped PATH   the settings left out because they changed since the run
-                           (or their user was deleted): .csv or .jsonl (`-`: stdout)
-        Skipped settings are also listed on stderr (the first 100). A dry run or a plan
-        cannot be reverted (exit 2); a run that changed nothing gives an empty manifest.
-        """
-    static let options: [OptionSpec] = databaseOptions + [.value("out"), .value("skipped"), .value("log-format")]
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .positional("RUN_ID", \.runID, help: "the applied run to undo, as `mfa-batch runs` shows it",
+                            completion: .none),
+                .option("out", \.out, placeholder: "PATH",
+                        help: "the manifest to write: .jsonl, .json or .csv; `-` is JSON Lines on stdout; created mode 0600 and renamed into place when complete",
+                        required: true, completion: .file),
+                .option("skipped", \.skipped, placeholder: "PATH",
+                        help: "the settings left out because they changed since the run (or their user was deleted): .csv or .jsonl (`-`: stdout)",
+                        completion: .file),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
+        }
+    }
+
+    static let configuration = CommandConfiguration(
+        words: ["runs", "revert"],
+        summary: "write the manifest that undoes an applied run",
+        discussion: """
+            Writes a manifest that, applied, puts back the `before` value of every setting the run changed: one row per user, by id, with the account's slug and a comment naming the run and the manifest rows. No credential is written: pass them when applying it, as for any manifest. Preview it with a dry run or a plan, then apply it.
+
+            Settings changed since the run (or whose user was deleted) are left out and listed on stderr (the first 100) and in --skipped. A dry run or a plan cannot be reverted (exit 2); a run that changed nothing gives an empty manifest.
+            """,
+        examples: [
+            "mfa-batch runs revert 4f0c2a9e-8d5b-4c1e-9a7f-2b3c4d5e6f70 --out undo.jsonl --skipped skipped.csv",
+            "mfa-batch runs revert 4f0c2a9e-8d5b-4c1e-9a7f-2b3c4d5e6f70 --out - > undo.jsonl   # to stdout",
+        ],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
     static let listedSkips = 100
 
-    let arguments: ParsedArguments
+    let options: Options
     let console: Console
     let id: UUID
     let out: String
     let format: ManifestFormat
     let skipped: (path: String, csv: Bool)?
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        id = try arguments.requireUUID("RUN_ID")
-        guard let out = arguments.value("out") else { throw CLIError.usage("missing --out PATH") }
+    init(options: Options, console: Console) throws {
+        id = try parseID(options.runID, name: "RUN_ID")
+        guard let out = options.out else { throw CLIError.usage("missing --out PATH") }
         guard let format = out == "-" ? .jsonl : ManifestFormat(path: out) else {
             throw CLIError.usage("--out '\(out)' needs the extension .jsonl, .json or .csv (or `-` for stdout)")
         }
-        if let path = arguments.value("skipped") {
+        if let path = options.skipped {
             let csv = path.lowercased().hasSuffix(".csv")
             guard csv || path == "-" || ManifestFormat(path: path) == .jsonl else {
                 throw CLIError.usage("--skipped '\(path)' needs the extension .csv or .jsonl (or `-` for stdout)")
@@ -167,14 +202,14 @@ struct RunsRevertCommand: Command {
                 throw CLIError.usage("--out and --skipped name the same file '\(out)': each output needs its own file")
             }
         }
-        self.arguments = arguments
+        self.options = options
         self.console = console
         self.out = out
         self.format = format
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
         let settings = SettingsSchema.bundled.settings
         let manifest: RevertManifestWriter, skippedWriter: SkippedSettingsWriter?

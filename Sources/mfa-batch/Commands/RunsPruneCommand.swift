@@ -2,36 +2,42 @@ import Foundation
 import MFABatchCore
 
 struct RunsPruneCommand: Command {
-    static let words = ["runs", "prune"]
-    static let summary = "delete finished runs (and their rows) older than a duration"
-    static let help = """
-        usage: mfa-batch runs prune --older-than DURATION [--database-url URL]
+    struct Options: ParsableArguments {
+        var olderThan: DurationOption?
+        var database = DatabaseOptions()
 
-        Deletes the runs that started more than DURATION ago (`90d`, `12h`, …) and are
-        no longer running, with their per-row outcomes, so that the run history of
-        nightly jobs does not grow forever. The audit trail (mfa_audit) is kept.
-        """
-    static let options: [OptionSpec] = databaseOptions + [.value("older-than")]
-
-    let arguments: ParsedArguments
-    let console: Console
-    let seconds: Int
-
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        _ = try arguments.requirePositionals([])
-        guard let text = arguments.value("older-than") else { throw CLIError.usage("--older-than DURATION is required") }
-        guard let seconds = DurationText.seconds(text) else {
-            throw CLIError.usage("--older-than '\(text)' is not a duration like 90s, 30m, 12h or 90d")
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .option("older-than", \.olderThan, placeholder: "DURATION",
+                        help: "delete the runs that started longer ago than this: a whole number and s, m, h or d (90d)",
+                        required: true),
+            ] + DatabaseOptions.declarations.lifted(into: \.database)
         }
-        self.seconds = seconds
-        self.arguments = arguments
+    }
+
+    static let configuration = CommandConfiguration(
+        words: ["runs", "prune"],
+        summary: "delete finished runs (and their rows) older than a duration",
+        discussion: """
+            Deletes the runs that started more than DURATION ago and are no longer running,
+            with their per-row outcomes, so that the run history of nightly jobs does not
+            grow forever. The audit trail (mfa_audit) is kept.
+            """,
+        examples: ["mfa-batch runs prune --older-than 90d"],
+        environment: [("DATABASE_URL", "the database when --database-url is not given")])
+
+    let options: Options
+    let console: Console
+
+    init(options: Options, console: Console) throws {
+        self.options = options
         self.console = console
     }
 
     func run() throws -> ExitCode {
-        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(arguments, console))
+        let connection = try DatabaseAccess.connectMigrated(DatabaseAccess.settings(options.database, console))
         defer { connection.close() }
-        let deleted = try RunHistory.prune(connection, olderThanSeconds: seconds)
+        let deleted = try RunHistory.prune(connection, olderThanSeconds: options.olderThan?.seconds ?? 0)
         console.info("deleted \(deleted.runs) runs and \(deleted.rows) row outcomes")
         return .success
     }

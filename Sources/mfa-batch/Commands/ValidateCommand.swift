@@ -2,37 +2,47 @@ import Foundation
 import MFABatchCore
 
 struct ValidateCommand: Command {
-    static let words = ["validate"]
-    static let summary = "check a manifest offline (no database)"
-    static let help = """
-        usage: mfa-batch validate MANIFEST [--format csv|json|jsonl] [--report PATH]... [--rejects PATH] [--quiet] [--log-format text|json]
+    struct Options: ParsableArguments {
+        var manifest: String?
+        var format: ManifestFormat?
+        var output = OutputOptions()
 
-        Parses and schema-checks every row of MANIFEST (`-` is stdin, which needs
-        --format) without a database: statuses `valid` / `invalid`. Exit 0 when every
-        row is valid, 1 when some row is not, 2 when the manifest is unusable.
-          --report PATH   write the report (.csv: CSV, else JSON; `-`: JSON on stdout); twice allowed
-          --rejects PATH  the invalid rows as a manifest in the input's format, comment = reason
-          --quiet         no summary on stdout
-          --log-format text|json   stderr as text, or one JSON object a line
-        """
-    static let options: [OptionSpec] = outputOptions + [.value("format")]
+        static var declarations: [OptionDeclaration<Self>] {
+            [
+                .positional("MANIFEST", \.manifest, help: "the manifest (.csv, .json, .jsonl; `-` is stdin, which needs --format)"),
+                .option("format", \.format,
+                        help: "the manifest's format when its extension does not say, and for `-` (stdin); ndjson = jsonl"),
+            ] + OutputOptions.declarations.lifted(into: \.output)
+        }
+    }
 
-    let manifest: String
-    let format: ManifestFormat?
-    let arguments: ParsedArguments
+    static let configuration = CommandConfiguration(
+        words: ["validate"],
+        summary: "check a manifest offline (no database)",
+        discussion: """
+            Parses and schema-checks every row of MANIFEST without a database: statuses
+            `valid` / `invalid`. Exit 0 when every row is valid, 1 when some row is not, 2
+            when the manifest is unusable. --progress is accepted and shows nothing here.
+            """,
+        examples: [
+            "mfa-batch validate jobs/enforce-totp.csv",
+            "mfa-batch validate - --format jsonl --report - < rows.jsonl   # JSON report on stdout",
+            "mfa-batch validate big.csv --rejects fix.csv --quiet",
+        ])
 
-    init(_ arguments: ParsedArguments, console: Console) throws {
-        manifest = try arguments.requirePositionals(["MANIFEST"])[0]
-        format = try parseFormat(arguments)
-        self.arguments = arguments
+    let options: Options
+
+    init(options: Options, console: Console) throws {
+        self.options = options
     }
 
     func run() throws -> ExitCode {
-        try checkOutputPaths(arguments, manifest: manifest)
+        let manifest = options.manifest ?? ""
+        try options.output.checkPaths(manifest: manifest)
         let schema = SettingsSchema.bundled
-        let input = try ManifestInput(path: manifest, format: format)
+        let input = try ManifestInput(path: manifest, format: options.format)
         let reader = try input.open(schema: schema)
-        let outputs = try makeOutputs(arguments, format: reader.format, columns: reader.columns)
+        let outputs = try options.output.makeOutputs(format: reader.format, columns: reader.columns)
         let run = RunInfo(id: nil, job: nil, mode: .validate, manifest: manifest, manifestSHA256: input.sha256,
                           startedAt: Date(), finishedAt: nil, partial: false)
         do {
