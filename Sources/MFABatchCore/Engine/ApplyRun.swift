@@ -108,6 +108,7 @@ public struct ApplyRun {
             throw error
         }
         var lost: PostgresError?
+        var unexpected: (any Error)?
         var database: Connection? = main
         if case .databaseLost(let error) = stageEnd {
             lost = error
@@ -139,6 +140,7 @@ public struct ApplyRun {
                 .run(tenantBuckets, interruption: interruption)
             tenants = scheduled.tenants
             lost = scheduled.lost
+            unexpected = scheduled.unexpected
             // Reconcile: a tenant in flight may have committed after all.
             if lost != nil {
                 database = reconnect(&main)
@@ -163,6 +165,8 @@ public struct ApplyRun {
         let why: String
         if stageEnd != .complete {
             why = stoppedWhile
+        } else if let unexpected {
+            why = "not applied: the run stopped on an unexpected error before this tenant committed (\(type(of: unexpected)))"
         } else if lost != nil {
             why = "not applied: the run stopped before this tenant committed (\(lost?.message ?? "database lost"))"
         } else if let signal = interruption.requested {
@@ -201,11 +205,13 @@ public struct ApplyRun {
 
         // Record.
         let summary = outputs.summary
-        let outcome: RunOutcome = lost != nil ? .databaseError : interruption.requested != nil ? .interrupted
-            : summary.allSucceeded ? .succeeded : .rowsFailed
+        let outcome: RunOutcome = lost != nil || unexpected != nil ? .databaseError
+            : interruption.requested != nil ? .interrupted : summary.allSucceeded ? .succeeded : .rowsFailed
         if let database {
             try RunRecord.finish(database, run: run, outcome: outcome, summary: summary, tenants: tenants)
         }
+        // Not the database's fault: said as what it is (exit 3), after the report.
+        if let unexpected { throw EngineError.stoppedByUnexpectedError(runID: runID, error: unexpected) }
         return Result(run: run, summary: summary, tenants: tenants, interruptedBy: interruption.requested,
                       databaseLost: lost)
     }

@@ -39,6 +39,9 @@ final class TenantScheduler: Sendable {
     struct Outcome {
         var tenants: [TenantOutcome]
         var lost: PostgresError?
+        /// An error that is not the database's (a full disk for the outcome store, a
+        /// bug): it stops the run like a lost connection, and is reported as itself.
+        var unexpected: (any Error)?
     }
 
     /// Runs every tenant on connections of the scheduler's own, never on the run's
@@ -70,7 +73,8 @@ final class TenantScheduler: Sendable {
                         return
                     }
                     let index: Int? = state.withLock { shared in
-                        guard shared.lost == nil, interruption.requested == nil, shared.next < tenants.count else { return nil }
+                        guard shared.lost == nil, shared.unexpected == nil, interruption.requested == nil,
+                              shared.next < tenants.count else { return nil }
                         defer { shared.next += 1 }
                         return shared.next
                     }
@@ -82,7 +86,11 @@ final class TenantScheduler: Sendable {
                     } catch {
                         let outcome = inFlight(tenants[index], error)
                         state.withLock {
-                            $0.lost = $0.lost ?? Self.lostError(error)
+                            if error is PostgresError || error is CommitInFlight {
+                                $0.lost = $0.lost ?? Self.lostError(error)
+                            } else {
+                                $0.unexpected = $0.unexpected ?? error
+                            }
                             $0.results[index] = outcome
                         }
                         return
@@ -93,7 +101,8 @@ final class TenantScheduler: Sendable {
         }
         group.wait()
         return state.withLock { shared in
-            Outcome(tenants: tenants.indices.map { shared.results[$0] ?? notStarted(tenants[$0]) }, lost: shared.lost)
+            Outcome(tenants: tenants.indices.map { shared.results[$0] ?? notStarted(tenants[$0]) }, lost: shared.lost,
+                    unexpected: shared.unexpected)
         }
     }
 
@@ -101,6 +110,7 @@ final class TenantScheduler: Sendable {
         var results: [TenantOutcome?]
         var next = 0
         var lost: PostgresError?
+        var unexpected: (any Error)?
     }
 
     /// The tenant in progress when the connection broke: `unknown` when its COMMIT
