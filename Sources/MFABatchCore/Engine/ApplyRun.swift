@@ -121,9 +121,13 @@ public struct ApplyRun {
         } else {
             stoppedWhile = "not applied: the run was interrupted (\(Self.signalName(interruption.requested))) while the manifest was read"
         }
-        try recordUndecided(staged, outcomes, database, runID,
-                            notApplied: RowVerdict(status: .notApplied, error: stageEnd == .complete ? nil : stoppedWhile,
-                                                   reason: "not applied"))
+        do {
+            try recordUndecided(staged, outcomes, database, runID,
+                                notApplied: RowVerdict(status: .notApplied, error: stageEnd == .complete ? nil : stoppedWhile,
+                                                       reason: "not applied"))
+        } catch {
+            throw failReport(database, runID, tenants: [], error)
+        }
 
         // Decide per tenant.
         let tenantBuckets = staged.buckets.filter(\.isDecided)
@@ -141,6 +145,11 @@ public struct ApplyRun {
             tenants = scheduled.tenants
             lost = scheduled.lost
             unexpected = scheduled.unexpected
+            // A tenant committed but its verdicts could not be kept locally: no true
+            // report can be written from here.
+            if let failed = unexpected as? LocalRecordFailed {
+                throw failReport(database, runID, tenants: tenants, failed.error)
+            }
             // Reconcile: a tenant in flight may have committed after all.
             if lost != nil {
                 database = reconnect(&main)
@@ -174,7 +183,11 @@ public struct ApplyRun {
         } else {
             why = "not applied"
         }
-        try recordUnfinished(tenants, tenantBuckets, staged, outcomes, database, runID, notApplied: why)
+        do {
+            try recordUnfinished(tenants, tenantBuckets, staged, outcomes, database, runID, notApplied: why)
+        } catch {
+            throw failReport(database, runID, tenants: tenants, error)
+        }
 
         // Report.
         do {
@@ -199,8 +212,9 @@ public struct ApplyRun {
         } catch {
             // Tenants may have committed: the run failed mid-way (exit 3), and says so
             // in its history; `runs show RUN_ID --report` can write the report again.
-            if let database { try? RunRecord.end(database, runID: runID, outcome: .reportFailed) }
-            throw EngineError.reportFailed(runID: runID, message: "\(error)")
+            // Counts only when every row was counted (the report failed at the end).
+            let counted = outputs.summary.rows == staged.rowCount ? outputs.summary : nil
+            throw failReport(database, runID, tenants: tenants, summary: counted, error)
         }
 
         // Record.
@@ -236,15 +250,31 @@ public struct ApplyRun {
         try writeRecords(statements, connection)
     }
 
-    /// Outcome records written outside a tenant: skipped when the database is gone
-    /// (the report comes from the local outcome store either way).
+    /// Outcome records written outside a tenant, best effort: skipped when the
+    /// database is gone or refuses them (the report comes from the local outcome store
+    /// either way).
     private func writeRecords(_ statements: [OutcomeRecords.Deferred], _ connection: Connection?) throws {
         guard let connection, connection.isConnected else { return }
         do {
             try OutcomeRecords.write(statements, on: connection)
-        } catch let error as PostgresError where error.isConnectionLost {
-            return
+        } catch let error as PostgresError {
+            // A database that is gone or refuses writes: the report still comes from
+            // the local store; `runs show` then lacks these rows.
+            _ = error
         }
+    }
+
+    /// The run's tenants were (or may have been) decided but its report cannot be
+    /// written truthfully (a full $TMPDIR, an unwritable report): the run is recorded
+    /// `report_failed` with its tenants, so `runs show RUN_ID --report` can write the
+    /// report again from the database (exit 3).
+    private func failReport(_ database: Connection?, _ runID: UUID, tenants: [TenantOutcome],
+                            summary: ReportSummary? = nil, _ error: any Error) -> EngineError {
+        if let database {
+            try? RunRecord.end(database, runID: runID, outcome: .reportFailed, tenants: tenants, summary: summary)
+        }
+        if let failure = error as? EngineError { return failure }
+        return EngineError.reportFailed(runID: runID, message: "\(error)")
     }
 
     /// A new main connection after the old one was lost (a few attempts), or nil.
@@ -273,7 +303,10 @@ public struct ApplyRun {
                          AS r(row_no, status, error, reason, users_matched, users_changed)
                 WHERE o.run_id = $1 AND o.account_id = $2
                 """, [runID, id])
-            guard !records.rows.isEmpty else {
+            // A tenant that failed for good has records too, written outside its rolled-
+            // back transaction, with its open rows `error`: not a commit.
+            let statuses = try records.decodedRows.map { try $0.decode("status", as: String.self) }
+            guard !records.rows.isEmpty, !statuses.contains(RowStatus.error.rawValue) else {
                 var rolledBack = tenant
                 rolledBack.outcome = .rolledBack
                 return rolledBack

@@ -27,9 +27,16 @@ enum RunRecord {
     }
 
     /// Ends a run that has no summary (refused, a database error while staging, a
-    /// report that could not be written).
-    static func end(_ connection: Connection, runID: UUID, outcome: RunOutcome) throws {
-        try connection.query("UPDATE job_runs SET outcome = $2, finished_at = now() WHERE id = $1",
-                             [runID, outcome.rawValue])
+    /// report that could not be written), keeping its tenants when known so that
+    /// `runs show --report` can still say what committed.
+    static func end(_ connection: Connection, runID: UUID, outcome: RunOutcome, tenants: [TenantOutcome]? = nil,
+                    summary: ReportSummary? = nil) throws {
+        let tenantsJSON = tenants.map { tenants in OutputBuffer.json { $0.appendJSONTenants(tenants) } }
+        let counts = summary.map { summary in OutputBuffer.json { $0.appendJSONSummary(summary) } }
+        try connection.query("""
+            UPDATE job_runs SET outcome = $2, finished_at = now(), tenants = coalesce($3::jsonb, tenants),
+                   counts = coalesce($4::jsonb, counts)
+            WHERE id = $1
+            """, [runID, outcome.rawValue, tenantsJSON, counts])
     }
 }

@@ -51,8 +51,15 @@ struct TenantApplier: Sendable {
                 let (outcome, verdicts) = try interruption.whileCancellable(canceller) {
                     try attemptOnce(accountID, slug, rows, connection)
                 }
-                try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
                 var recorded = outcome
+                do {
+                    try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+                } catch {
+                    // Committed, but the local outcome store failed (a full $TMPDIR): the
+                    // run cannot write a true report; it says so (exit 3), and `runs show
+                    // --report` re-exports from the database.
+                    throw LocalRecordFailed(outcome: outcome, error: error)
+                }
                 recorded.rowsRecorded = true
                 return recorded
             } catch let error as PostgresError where !error.isConnectionLost && interruption.requested != nil {
@@ -72,9 +79,21 @@ struct TenantApplier: Sendable {
                     row.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
                         ?? RowVerdict(status: .error, error: message, reason: "database error")
                 }
-                try OutcomeRecords.write(OutcomeRecords.insert(runID: runID, accountID: accountID, rows: rows,
-                                                               verdicts: verdicts), on: connection)
-                try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+                // Recorded in the database outside the rolled-back transaction, best
+                // effort: a database that refuses writes (disk full, read-only) refuses
+                // this too, and the report comes from the local store either way.
+                do {
+                    try OutcomeRecords.write(OutcomeRecords.insert(runID: runID, accountID: accountID, rows: rows,
+                                                                   verdicts: verdicts), on: connection)
+                } catch let recordError as PostgresError where !recordError.isConnectionLost {
+                    _ = recordError
+                }
+                do {
+                    try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
+                } catch {
+                    throw LocalRecordFailed(outcome: TenantOutcome(account: slug, accountID: accountID, outcome: .rolledBack,
+                                                                   rows: rows.count, usersChanged: 0), error: error)
+                }
                 var failed = TenantOutcome(account: slug, accountID: accountID, outcome: .rolledBack, rows: rows.count,
                                            usersChanged: 0)
                 failed.rowsRecorded = true
@@ -201,6 +220,13 @@ extension TenantApplier {
         }
         return changed
     }
+}
+
+/// A tenant ran to its end (`outcome`), but its rows' verdicts could not be kept in
+/// the run's local outcome store: the run's report cannot be written truthfully.
+struct LocalRecordFailed: Error {
+    var outcome: TenantOutcome
+    var error: any Error
 }
 
 /// The connection broke while a tenant's COMMIT was on its way: whether it committed

@@ -84,7 +84,7 @@ final class TenantScheduler: Sendable {
                         report(outcome, of: tenants.count)
                         state.withLock { $0.results[index] = outcome }
                     } catch {
-                        let outcome = inFlight(tenants[index], error)
+                        let outcome = (error as? LocalRecordFailed)?.outcome ?? inFlight(tenants[index], error)
                         state.withLock {
                             if error is PostgresError || error is CommitInFlight {
                                 $0.lost = $0.lost ?? Self.lostError(error)

@@ -42,21 +42,29 @@ struct TenantStatements: Sendable {
             """, [account, PostgresArray(ids), PostgresArray(emails), everyone])
     }
 
-    /// Decodes `users`: each user once, with its settings as bits.
+    /// Decodes `users`: each user once, with its settings as bits and every spelling
+    /// of its email that a row used (two spellings can match one user: `lower()`
+    /// folds more than ASCII).
     func decodeUsers(_ result: QueryResult) throws -> [TenantUser] {
         var users: [TenantUser] = []
         users.reserveCapacity(result.rows.count)
-        var seen = Set<UUID>()
+        var index: [UUID: Int] = [:]
         for row in result.decodedRows {
             let id: UUID = try row.decode("id")
-            guard seen.insert(id).inserted else { continue }
+            let named: String? = try row.decodeIfPresent("named_as")
+            if let seen = index[id] {
+                if let named { users[seen].emailKeys.append(named) }
+                continue
+            }
             var bits: UInt64 = 0
             for (index, name) in settings.enumerated() where try row.decode(name, as: Bool.self) {
                 bits |= 1 << UInt64(index)
             }
-            let email: String = try row.decode("email")
-            users.append(TenantUser(id: id, email: email, emailKey: try row.decodeIfPresent("named_as") ?? "",
-                                    deleted: try row.decode("deleted"), settings: bits))
+            var user = TenantUser(id: id, email: try row.decode("email"), emailKey: named ?? "",
+                                  deleted: try row.decode("deleted"), settings: bits)
+            if named == nil { user.emailKeys = [] }
+            index[id] = users.count
+            users.append(user)
         }
         return users
     }

@@ -97,12 +97,15 @@ enum FieldSyntax {
         }
     }
 
-    /// `text` lower-cased as `email` said it must be.
+    /// `text` with its ASCII letters lower-cased, as `email` said it must be. Other
+    /// letters are kept as written: the database compares emails with its own
+    /// `lower()` (as its unique index does), and Swift's full case mapping differs
+    /// from it (`İ` becomes `i̇` here, `i` there).
     static func lowercased(_ text: String, _ emailCase: EmailCase) -> String {
         switch emailCase {
         case .lower: return text
-        case .nonASCII: return text.lowercased()
-        case .asciiUpper: return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
+        case .nonASCII, .asciiUpper:
+            return String(decoding: text.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }, as: UTF8.self)
         }
     }
 

@@ -61,7 +61,9 @@ public enum RunHistory {
             partial: try row.decode("partial"))
         try outputs.begin(run: run)
         try forEachOutcome(connection, runID: id) { try outputs.write($0, raw: nil) }
-        try outputs.finish(run: run, tenants: tenants(fromJSON: try row.decodeIfPresent("tenants")))
+        let recorded: String? = try row.decodeIfPresent("tenants")
+        try outputs.finish(run: run, tenants: try recorded.map { tenants(fromJSON: $0) }
+                                             ?? derivedTenants(connection, runID: id, mode: mode))
     }
 
     /// A run's row outcomes in manifest order, from its `run_outcomes` records (one
@@ -98,6 +100,48 @@ public enum RunHistory {
                 }
                 if page.rows.count < pageSize { return }
             }
+        }
+    }
+
+    /// The tenants of a run that ended without recording them (killed with kill -9):
+    /// those whose rows were decided, from their outcome records, which commit with
+    /// each tenant. A tenant with an `error` row rolled back, one with `stale` rows
+    /// was stale, one whose valid rows were `not_applied` rolled back; the others
+    /// committed (dry runs and plans: previewed). Users changed come from the audit
+    /// trail (dry runs: the rows' counts). Tenants whose rows all failed their checks
+    /// are not told from tenants no row had a valid credential for, and are left out.
+    static func derivedTenants(_ connection: Connection, runID: UUID, mode: RunMode) throws -> [TenantOutcome] {
+        try connection.query("""
+            SELECT o.account_id, a.slug, sum(cardinality(o.row_no))::bigint AS rows,
+                   bool_or('error' = ANY (o.status)) AS failed, bool_or('stale' = ANY (o.status)) AS stale,
+                   bool_or('not_applied' = ANY (o.status)) AS held,
+                   bool_or(o.status && ARRAY['changed', 'would_change', 'unchanged', 'not_applied', 'stale', 'error'])
+                       AS decided,
+                   (SELECT count(DISTINCT m.user_id) FROM mfa_audit m
+                    WHERE m.account_id = o.account_id AND m.run_id = $1)::bigint AS audited,
+                   coalesce(sum((SELECT sum(c) FROM unnest(o.users_changed) c)), 0)::bigint AS credited
+            FROM run_outcomes o JOIN accounts a ON a.id = o.account_id
+            WHERE o.run_id = $1
+            GROUP BY o.account_id, a.slug
+            ORDER BY min(o.first_row)
+            """, [runID]).decodedRows.compactMap { row in
+            guard try row.decode("decided", as: Bool.self) else { return nil }
+            let outcome: TenantOutcome.Outcome
+            if try row.decode("failed", as: Bool.self) {
+                outcome = .rolledBack
+            } else if try row.decode("stale", as: Bool.self) {
+                outcome = .stale
+            } else if mode != .apply {
+                outcome = .dryRun
+            } else if try row.decode("held", as: Bool.self) {
+                outcome = .rolledBack
+            } else {
+                outcome = .committed
+            }
+            let users: Int = mode == .apply ? try row.decode("audited") : try row.decode("credited")
+            return TenantOutcome(account: try row.decode("slug"), accountID: try row.decode("account_id"),
+                                 outcome: outcome, rows: try row.decode("rows"),
+                                 usersChanged: outcome == .committed || outcome == .dryRun ? users : 0)
         }
     }
 

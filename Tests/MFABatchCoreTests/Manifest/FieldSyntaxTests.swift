@@ -8,7 +8,9 @@ import Testing
 @Suite struct FieldSyntaxTests {
     @Test func legibleUserIgnoresUnicodeSpacesAndCase() {
         #expect(FieldSyntax.legibleUser("\u{A0}Alice@Example.COM\u{3000}") == .email("alice@example.com"))
-        #expect(FieldSyntax.legibleUser("\t ZOË@globex.io ") == .email("zoë@globex.io"))
+        // Only ASCII letters are folded here; the database's lower() folds the rest, as
+        // its unique index does (Swift's case mapping differs from it: İ → i̇ here).
+        #expect(FieldSyntax.legibleUser("\t ZOË@globex.io ") == .email("zoË@globex.io"))
         #expect(FieldSyntax.legibleUser(" 2F1C8A5E-3B7D-4C2A-9E6F-1A2B3C4D5E6F\u{A0}")
             == .id(UUID(uuidString: "2F1C8A5E-3B7D-4C2A-9E6F-1A2B3C4D5E6F")!))
         #expect(FieldSyntax.legibleUser("bob") == nil)

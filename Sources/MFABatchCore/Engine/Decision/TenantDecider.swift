@@ -120,7 +120,7 @@ private struct DecisionState {
         let byEmailNeeded = rows.contains { if case .email = $0.selector { return true } else { return false } }
         for (index, user) in users.enumerated() {
             byID[user.id] = index
-            if byEmailNeeded { byEmail[user.emailKey] = index }
+            if byEmailNeeded { for key in user.emailKeys { byEmail[key] = index } }
         }
         let everyoneCount = users.reduce(0) { $0 + ($1.deleted ? 0 : 1) }
         for (index, row) in rows.enumerated() {

@@ -92,9 +92,11 @@ public struct TenantRow: Sendable, Equatable {
 public struct TenantUser: Sendable, Equatable {
     public var id: UUID
     public var email: String
-    /// The email as rows name it: lower-cased (by PostgreSQL's `lower`, as the
-    /// unique index compares them).
-    public var emailKey: String
+    /// The spellings of the email the tenant's rows name it by (PostgreSQL's `lower()`
+    /// matched them, as the unique index compares emails); empty when no row names
+    /// the user by email.
+    public var emailKeys: [String]
+    public var emailKey: String { emailKeys.first ?? "" }
     public var deleted: Bool
     /// Every setting's current value, as `SettingBits.values`.
     public var settings: UInt64
@@ -102,7 +104,7 @@ public struct TenantUser: Sendable, Equatable {
     public init(id: UUID, email: String, emailKey: String? = nil, deleted: Bool, settings: UInt64) {
         self.id = id
         self.email = email
-        self.emailKey = emailKey ?? email.lowercased()
+        emailKeys = [emailKey ?? email.lowercased()]
         self.deleted = deleted
         self.settings = settings
     }
