@@ -42,7 +42,8 @@ struct ApplyCommand: Command {
     }
 
     func run() throws -> ExitCode {
-        guard PlanFile.isPlan(path: target) else {
+        // Only a regular file can be a plan; peeking at a pipe would eat the manifest.
+        guard ManifestInput.isRegularFile(target) && PlanFile.isPlan(path: target) else {
             return try invocation.execute(manifest: target, format: format, mode: arguments.flag("dry-run") ? .dryRun : .apply,
                                           partial: arguments.flag("partial")).exitCode
         }
