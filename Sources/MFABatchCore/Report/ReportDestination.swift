@@ -5,7 +5,7 @@ public enum ReportDestination: Sendable, Equatable, CustomStringConvertible {
     case csv(ReportOutput)
 
     public init(argument: String) {
-        if argument != "-", argument.lowercased().hasSuffix(".csv") {
+        if ReportOutput.descriptor(named: argument) == nil, argument.lowercased().hasSuffix(".csv") {
             self = .csv(.file(argument))
         } else {
             self = .json(ReportOutput(argument: argument))

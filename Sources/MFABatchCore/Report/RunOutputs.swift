@@ -17,7 +17,9 @@ public final class RunOutputs {
         reports = try ReportFanout(arguments: reportArguments)
         rejects = try rejectsPath.map { try RejectsWriter(path: $0, format: format, columns: columns ?? []) }
         // A report or rejects manifest on stdout and the human summary would interleave.
-        self.quiet = quiet || reportArguments.contains("-") || rejectsPath == "-"
+        self.quiet = quiet || (reportArguments + (rejectsPath.map { [$0] } ?? [])).contains {
+            ReportOutput(argument: $0).isStandardOutput
+        }
     }
 
     public func begin(run: RunInfo) throws {

@@ -15,25 +15,21 @@ func parseFormat(_ arguments: ParsedArguments) throws -> ManifestFormat? {
     return format
 }
 
-/// Refuses outputs that would overwrite each other or the manifest, and more than
-/// one output on stdout.
+/// Refuses, before anything runs, outputs that are a directory, more than one on
+/// stdout, or that would overwrite each other, the manifest or the `--credentials`
+/// file (compared by device and inode: `OutputPaths`).
 func checkOutputPaths(_ arguments: ParsedArguments, manifest: String?, inputs: [String] = [],
                       extraOutputs: [String] = []) throws {
     let outputs = arguments.values("report") + (arguments.value("rejects").map { [$0] } ?? []) + extraOutputs
-    if outputs.filter({ $0 == "-" }).count > 1 {
-        throw CLIError.usage("only one of --report and --rejects may be `-` (stdout)")
+    var known = manifest.map { [OutputPaths.Input(path: $0, role: "the manifest")] } ?? []
+    if let credentials = arguments.value("credentials") {
+        known.append(OutputPaths.Input(path: credentials, role: "the --credentials file"))
     }
-    func canonical(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-    }
-    var seen: [String: String] = [:]
-    if let manifest, manifest != "-" { seen[canonical(manifest)] = "the manifest" }
-    for input in inputs { seen[canonical(input)] = "an input" }
-    for path in outputs where path != "-" {
-        if let other = seen[canonical(path)] {
-            throw CLIError.usage("'\(path)' is given as an output and as \(other): each output needs its own file")
-        }
-        seen[canonical(path)] = "another output"
+    known += inputs.map { OutputPaths.Input(path: $0, role: "an input") }
+    do {
+        try OutputPaths.check(outputs: outputs, inputs: known)
+    } catch {
+        throw CLIError.usage(error.message)
     }
 }
 
