@@ -31,6 +31,7 @@ nonisolated func topLevelHelp() -> String {
 /// Finds the command, parses its options, runs it and maps every failure to the
 /// contract's exit codes (section 3) in one place.
 nonisolated func runMain(_ argv: [String]) -> Int32 {
+    StandardStreams.prepare()
     let arguments = Array(argv.dropFirst())
     let console = Console(environment: ProcessInfo.processInfo.environment, logFormat: Console.logFormat(in: arguments))
     if arguments.isEmpty || arguments == ["--help"] || arguments == ["-h"] || arguments == ["help"] {

@@ -11,20 +11,27 @@ struct Console: Sendable {
     var environment: [String: String]
     var logFormat: LogFormat = .text
 
-    func out(_ text: String) { FileHandle.standardOutput.write(Data((text + "\n").utf8)) }
+    /// A result line on stdout; false when stdout failed (a closed pipe, a full
+    /// disk), which is then said on stderr: it must not crash a run.
+    @discardableResult
+    func out(_ text: String) -> Bool {
+        guard let error = StandardStreams.write(text + "\n", to: 1) else { return true }
+        err("mfa-batch: warning: \(error)", level: "warning")
+        return false
+    }
 
     /// A diagnostic; `level` is `error` for failures, `info` otherwise.
     func err(_ text: String, level: String = "error") {
         switch logFormat {
         case .text:
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            StandardStreams.write(text + "\n", to: 2) // nowhere left to say it failed
         case .json:
             let message = text.hasPrefix("mfa-batch: ") ? String(text.dropFirst(11)) : text
             let line = JSONText.object([
                 ("time", JSONText.string(Date().formatted(.iso8601))), ("level", JSONText.string(level)),
                 ("message", JSONText.string(message)),
             ])
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardStreams.write(line + "\n", to: 2)
         }
     }
 

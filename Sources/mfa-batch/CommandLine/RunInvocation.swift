@@ -64,6 +64,9 @@ struct RunInvocation {
         do {
             let result = try ApplyRun(settings: settings, schema: schema, options: options)
                 .run(input: input, outputs: outputs, interruption: signals.interruption)
+            if let error = outputs.summaryWriteError {
+                console.err("mfa-batch: warning: the summary could not be printed: \(error)", level: "warning")
+            }
             if let error = result.databaseLost {
                 console.err("mfa-batch: error: lost the database mid-run: \(error.message); the report says which tenants committed")
             }

@@ -20,11 +20,13 @@ struct ValidateCommand: Command {
     let manifest: String
     let format: ManifestFormat?
     let arguments: ParsedArguments
+    let console: Console
 
     init(_ arguments: ParsedArguments, console: Console) throws {
         manifest = try arguments.requirePositionals(["MANIFEST"])[0]
         format = try parseFormat(arguments)
         self.arguments = arguments
+        self.console = console
     }
 
     func run() throws -> ExitCode {
@@ -40,6 +42,9 @@ struct ValidateCommand: Command {
         } catch {
             outputs.discard()
             throw error
+        }
+        if let error = outputs.summaryWriteError {
+            console.err("mfa-batch: warning: the summary could not be printed: \(error)", level: "warning")
         }
         return ExitCode.forFinishedRun(outputs.summary)
     }
