@@ -118,3 +118,29 @@ import TestSupport
         }
     }
 }
+
+/// Issue 12, item 7: a `--credentials` file others may read or change is warned about.
+@Suite struct CredentialsPermissionCLITests {
+    let offline = CLIHarness(settings: ConnectionSettings(conninfo: "postgresql://nobody@127.0.0.1:1/none"))
+
+    @Test(arguments: [(0o644, "read"), (0o620, "written"), (0o666, "read and written"), (0o600, nil)] as [(Int, String?)])
+    func aCredentialsFileOthersCanUseIsWarnedAbout(mode: Int, what: String?) throws {
+        let directory = try CLIHarness.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let manifest = directory.appendingPathComponent("m.csv")
+        try Data("account,user,totp_enabled\nacme,*,true\n".utf8).write(to: manifest)
+        let credentials = directory.appendingPathComponent("c.json")
+        try Data(#"{"acme": {"api_key": "mfab_00000000_secret"}}"#.utf8).write(to: credentials)
+        #expect(chmod(credentials.path, mode_t(mode)) == 0)
+        let output = try offline.run(["apply", manifest.path, "--credentials", credentials.path])
+        #expect(output.status == 3, "\(output.stderr)")
+        if let what {
+            #expect(output.stderr.contains("warning: the --credentials file \(credentials.path) can be \(what) by other users"),
+                    "\(output.stderr)")
+            #expect(output.stderr.contains("chmod 600"))
+        } else {
+            #expect(!output.stderr.contains("warning"), "\(output.stderr)")
+        }
+        #expect(!output.stderr.contains("secret"))
+    }
+}

@@ -36,6 +36,9 @@ struct RunInvocation {
                  expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil,
                  otherInputs: [String] = [], extraOutputs: [String] = []) throws -> ApplyRun.Result {
         let credentials: CredentialsFile?
+        if let path = arguments.value("credentials"), let warning = CredentialsFile.permissionWarning(path: path) {
+            console.err("mfa-batch: warning: " + warning, level: "warning")
+        }
         do {
             credentials = try arguments.value("credentials").map { try CredentialsFile.load(path: $0) }
         } catch {
