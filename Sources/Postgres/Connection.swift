@@ -16,16 +16,23 @@ public final class Connection {
     private let noticeSink = NoticeSink()
 
     /// Connects with libpq (`PQconnectdb`). A failed attempt still allocates a
-    /// handle, which is freed here before throwing. The message never carries a password.
+    /// handle, which is freed here before throwing. The message never carries a
+    /// password: the string is checked field by field first (`ConnectionSettings.check`),
+    /// and libpq's connection messages name no password.
     public init(settings: ConnectionSettings) throws {
         self.settings = settings
+        do {
+            try settings.check()
+        } catch {
+            throw PostgresError(kind: .connection, message: error.message)
+        }
         guard let handle = PQconnectdb(settings.conninfo) else {
             throw PostgresError(kind: .connection, message: "libpq could not allocate a connection")
         }
         guard PQstatus(handle) == CONNECTION_OK else {
             let message = Connection.trimmed(PQerrorMessage(handle)) ?? "connection failed"
             PQfinish(handle)
-            throw PostgresError(kind: .connection, message: settings.redact(message))
+            throw PostgresError(kind: .connection, message: message)
         }
         self.handle = handle
         PQsetNoticeReceiver(handle, { context, result in
@@ -148,7 +155,7 @@ public final class Connection {
             kind: kind,
             sqlState: sqlState,
             severity: Connection.field(result, CLibPQ_DIAG_SEVERITY),
-            message: settings.redact(message),
+            message: message,
             detail: Connection.field(result, CLibPQ_DIAG_MESSAGE_DETAIL),
             hint: Connection.field(result, CLibPQ_DIAG_MESSAGE_HINT),
             schema: Connection.field(result, CLibPQ_DIAG_SCHEMA_NAME),
@@ -162,7 +169,7 @@ public final class Connection {
         var kind = kind
         if let handle, PQstatus(handle) != CONNECTION_OK { kind = .connectionLost }
         let message = handle.flatMap { Connection.trimmed(PQerrorMessage($0)) } ?? "no connection"
-        return PostgresError(kind: kind, message: settings.redact(message))
+        return PostgresError(kind: kind, message: message)
     }
 
     static func field(_ result: OpaquePointer, _ code: Int32) -> String? {

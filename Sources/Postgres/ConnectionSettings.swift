@@ -1,9 +1,19 @@
+internal import CLibPQ
 import Foundation
 
 /// Where to connect, exactly as libpq takes it: a `postgresql://` URL or a
 /// `key=value` string. An empty string means libpq's own defaults (`PGHOST`,
 /// `PGPORT`, `PGUSER`, `PGDATABASE`, `PGPASSWORD`, `.pgpass`, `sslmode`, …), which
 /// libpq reads itself; we never re-implement them.
+///
+/// Passwords are kept out of messages *by field*, never by searching a message for
+/// the password (which reveals a short one: `f****iled`, and misses a fragment):
+/// the string is parsed with libpq's own parser (`PQconninfoParse`) before any
+/// connection attempt, so each value is known by the field it lands in; a parse
+/// error shows none of the string; a URL whose user info holds an unescaped `@` or
+/// `/` (which sends pieces of the password into the host, port or database name)
+/// is refused naming the field, not its value. libpq's own connection messages
+/// name the host, port and user, never the password field.
 public struct ConnectionSettings: Sendable {
     public var conninfo: String
 
@@ -22,42 +32,102 @@ public struct ConnectionSettings: Sendable {
         // nothing, so use the expanded form through `dbname=` with the original as base.
         let quoted = "'" + name.replacingOccurrences(of: "\\", with: "\\\\")
             .replacingOccurrences(of: "'", with: "\\'") + "'"
-        if conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://") {
+        if isURL {
             return ConnectionSettings(conninfo: conninfo + (conninfo.contains("?") ? "&" : "?") + "dbname=" + (name.addingPercentEncodingForQuery()))
         }
         return ConnectionSettings(conninfo: conninfo + " dbname=" + quoted)
     }
 
-    /// Removes any password that appears in `text`: the password of these settings
-    /// wherever it occurs, `user:password@` in URLs and `password=…` pairs.
-    /// Every message that may echo connection settings goes through this.
-    public func redact(_ text: String) -> String {
-        var result = text
-        for secret in passwords() where !secret.isEmpty {
-            result = result.replacingOccurrences(of: secret, with: "****")
+    /// One option of the connection string, as libpq parsed it.
+    public struct Option: Sendable, Equatable {
+        public var keyword: String
+        public var value: String
+
+        public init(keyword: String, value: String) {
+            self.keyword = keyword
+            self.value = value
         }
-        result = result.replacing(#/(postgres(?:ql)?://[^:/@\s]*):[^@\s]*@/#) { "\($0.output.1):****@" }
-        result = result.replacing(#/password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)/#) { _ in "password=****" }
-        return result
+
+        /// Options whose value is never shown (`password`; `sslpassword` unlocks a key).
+        public var isSecret: Bool { keyword == "password" || keyword == "sslpassword" }
     }
 
-    /// Passwords written into the conninfo, in raw and percent-decoded forms.
-    private func passwords() -> [String] {
-        var found: [String] = []
-        if let match = conninfo.firstMatch(of: #/^postgres(?:ql)?://[^:/@]*:([^@]*)@/#) {
-            let raw = String(match.output.1)
-            found.append(raw)
-            if let decoded = raw.removingPercentEncoding { found.append(decoded) }
+    /// A connection string libpq cannot use; the message shows none of its text.
+    public struct Invalid: Error, Sendable, CustomStringConvertible {
+        public var message: String
+        public var description: String { message }
+    }
+
+    /// The options the string sets, in libpq's keyword order (`PQconninfoParse`).
+    /// A parse error is thrown with every quoted part of libpq's message left out:
+    /// libpq quotes the offending piece of the string, which may be the password.
+    public func options() throws(Invalid) -> [Option] {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        guard let parsed = PQconninfoParse(conninfo, &errorMessage) else {
+            let raw = errorMessage.map { String(cString: $0) } ?? "out of memory"
+            if let errorMessage { PQfreemem(errorMessage) }
+            throw Invalid(message: "invalid connection string: " + Self.withoutQuotedParts(raw)
+                + " (the string itself is not shown)")
         }
-        for match in conninfo.matches(of: #/password\s*=\s*('(?:[^'\\]|\\.)*'|[^\s&]+)/#) {
-            var value = String(match.output.1)
-            if value.hasPrefix("'"), value.hasSuffix("'"), value.count >= 2 {
-                value = String(value.dropFirst().dropLast())
+        defer { PQconninfoFree(parsed) }
+        var options: [Option] = []
+        var index = 0
+        while let keyword = parsed[index].keyword {
+            if let value = parsed[index].val { options.append(Option(keyword: String(cString: keyword), value: String(cString: value))) }
+            index += 1
+        }
+        return options
+    }
+
+    /// The string checked before connecting: parsed by libpq, and for a URL, no
+    /// piece of the user info in another field. A password with an unescaped `/` or
+    /// `@` (`postgresql://alice:Zq9/x@db/app`) is read by libpq as host `alice` and
+    /// port `Zq9`, and its connection error would quote them; refused here instead.
+    public func check() throws(Invalid) {
+        let options = try options()
+        for option in options where option.keyword == "port" {
+            let digits = option.value.split(separator: ",", omittingEmptySubsequences: false)
+            if !digits.allSatisfy({ $0.allSatisfy { $0.isASCII && $0.isNumber } }) {
+                throw Invalid(message: "invalid connection string: the port is not a number (value not shown)"
+                    + (isURL ? Self.percentEncodeHint : ""))
             }
-            found.append(value)
-            if let decoded = value.removingPercentEncoding { found.append(decoded) }
         }
-        return found.sorted { $0.count > $1.count }
+        guard isURL else { return }
+        for option in options where ["host", "hostaddr", "port", "dbname"].contains(option.keyword) {
+            if option.value.contains("@") {
+                throw Invalid(message: "invalid connection string: an '@' in the \(option.keyword == "dbname" ? "database name" : option.keyword) (value not shown)"
+                    + Self.percentEncodeHint)
+            }
+        }
+    }
+
+    /// This settings' string with every secret option (the password) shown as
+    /// `****`, as `key=value` pairs; for messages that must say where they connect.
+    public func redactedDescription() -> String {
+        guard let options = try? options() else { return "(invalid connection string, not shown)" }
+        return options.map { "\($0.keyword)=\($0.isSecret ? "****" : $0.value)" }.joined(separator: " ")
+    }
+
+    private static let percentEncodeHint =
+        "; in a URL, an '@' or '/' in the user name or password must be percent-encoded (%40, %2F)"
+        + " — or leave the password out of the URL and use PGPASSWORD or a PGPASSFILE"
+
+    private var isURL: Bool { conninfo.hasPrefix("postgresql://") || conninfo.hasPrefix("postgres://") }
+
+    /// libpq's message with each `"…"` part replaced by `"…"` (its quotes hold
+    /// pieces of the string: `missing "=" after "two"`).
+    static func withoutQuotedParts(_ message: String) -> String {
+        var out = ""
+        var inQuote = false
+        for character in message.trimmingCharacters(in: .whitespacesAndNewlines) {
+            if character == "\"" {
+                if inQuote { out += "\"…\"" }
+                inQuote.toggle()
+            } else if !inQuote {
+                out.append(character)
+            }
+        }
+        return out
     }
 }
 

@@ -5,6 +5,7 @@ import MFABatchCore
 /// exit code and one stderr line, here and only here (`CLIError.init(_:)` decides
 /// the code).
 nonisolated func runMain(_ argv: [String]) -> Int32 {
+    StandardStreams.prepare()
     let arguments = Array(argv.dropFirst())
     let console = Console(environment: ProcessInfo.processInfo.environment, logFormat: Console.logFormat(in: arguments))
     switch arguments {

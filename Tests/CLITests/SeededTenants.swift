@@ -24,6 +24,8 @@ enum SeededTenants {
         }
         let credentials = directory.appendingPathComponent("credentials.json")
         try Data(("{" + entries.joined(separator: ", ") + "}").utf8).write(to: credentials)
+        // Private, as an operator keeps it (a readable one draws a warning on stderr).
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials.path)
         return credentials
     }
 

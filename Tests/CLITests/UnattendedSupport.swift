@@ -203,6 +203,8 @@ enum UnattendedFixture {
         }
         let url = directory.appendingPathComponent("credentials.json")
         try Data(("{" + entries.joined(separator: ", ") + "}").utf8).write(to: url)
+        // Private, as an operator keeps it (a readable one draws a warning on stderr).
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: url.path)
         return url
     }
 

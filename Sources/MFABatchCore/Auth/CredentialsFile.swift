@@ -39,6 +39,19 @@ public struct CredentialsFile: Sendable {
         return try parse(data, path: path)
     }
 
+    /// A warning when the file at `path` may be read or changed by anyone but its
+    /// owner (any group or other permission bit): it holds keys and tokens of every
+    /// tenant it names. Nil when it is private (or cannot be looked at; `load` says so).
+    public static func permissionWarning(path: String) -> String? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 != 0 else { return nil }
+        let who = [mode & 0o044 != 0 ? "read" : nil, mode & 0o022 != 0 ? "written" : nil].compactMap { $0 }
+        return "the --credentials file \(path) can be \(who.joined(separator: " and ")) by other users (mode "
+            + String(format: "%04o", mode) + "); make it private: chmod 600 \(path)"
+    }
+
     /// Checks `data` as the contents of the file `path` (named in errors).
     public static func parse(_ data: Data, path: String) throws(CredentialsFileError) -> CredentialsFile {
         guard let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {

@@ -4,9 +4,11 @@ import Foundation
 ///
 /// Parsing is strict and cheap to refuse: the whole token is capped at 8 KiB before
 /// anything is decoded (a 1 MB token costs one length check), it must have exactly
-/// three canonical base64url segments, the header and payload must be JSON objects
-/// with no NUL character in any string, and every claim we read must have the right
-/// JSON type (`exp: true` is not a number). The algorithm is checked before the key
+/// three canonical base64url segments (no padding, `+`, `/` or blanks), the header
+/// and payload must be strict RFC 8259 UTF-8 JSON objects (the project's own
+/// scanner, not `JSONSerialization`, which takes trailing commas and UTF-16) with
+/// no member twice and no NUL character in any string, and every claim we read must
+/// have the right JSON type (`exp: true` is not a number). The algorithm is checked before the key
 /// id, so `alg: none` tokens (which usually carry no `kid`) are reported as an
 /// unsupported algorithm.
 struct JWT {
@@ -41,9 +43,9 @@ struct JWT {
         guard let headerBytes = Base64URL.decode(segments[0]), let header = jsonObject(headerBytes) else {
             throw .malformedToken
         }
-        guard let alg = header["alg"] as? String else { throw .malformedToken }
+        guard let alg = try string(header["alg"]) else { throw .malformedToken }
         guard alg == algorithm else { throw .unsupportedAlgorithm }
-        guard let kid = header["kid"] as? String, !kid.isEmpty else { throw .malformedToken }
+        guard let kid = try string(header["kid"]), !kid.isEmpty else { throw .malformedToken }
         // RFC 7515 §4.1.11: an extension we do not understand must not be ignored.
         guard header["crit"] == nil else { throw .malformedToken }
 
@@ -62,58 +64,60 @@ struct JWT {
         return JWT(kid: kid, signingInput: signingInput, signature: signature, claims: claims)
     }
 
-    /// A JSON object, or nil for invalid JSON, for any other top-level value, and for
-    /// an object with a NUL (`\u0000`) in any string or member name: the key id and
-    /// subject travel to PostgreSQL, whose text cannot hold one, so such a token is
-    /// malformed before anything is looked up.
-    private static func jsonObject(_ bytes: [UInt8]) -> [String: Any]? {
-        guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any],
-              !containsNUL(object) else {
+    /// The members of a JSON object, by name; nil unless the bytes are one strict
+    /// RFC 8259 UTF-8 JSON object (`OrderedJSON.parse(strict:)`: no byte order mark,
+    /// no UTF-16, no trailing comma), without a member name given twice (which value
+    /// a verifier reads is then anyone's guess: RFC 7515 §4 says reject), and without
+    /// a NUL (`\u0000`) in any string or member name: the key id and subject travel
+    /// to PostgreSQL, whose text cannot hold one, so such a token is malformed before
+    /// anything is looked up.
+    private static func jsonObject(_ bytes: [UInt8]) -> [String: OrderedJSON]? {
+        guard case .object(let members)? = try? OrderedJSON.parse(bytes, strict: true), !containsNUL(.object(members)) else {
             return nil
+        }
+        var object: [String: OrderedJSON] = [:]
+        for member in members {
+            guard object.updateValue(member.value, forKey: member.key) == nil else { return nil }
         }
         return object
     }
 
     /// Whether any string in a parsed JSON value, member names included, holds U+0000.
-    /// Walks with its own stack (nesting depth is the token's to choose).
-    private static func containsNUL(_ value: Any) -> Bool {
-        var pending: [Any] = [value]
+    /// Walks with its own stack (nesting depth is bounded by the parser anyway).
+    private static func containsNUL(_ value: OrderedJSON) -> Bool {
+        var pending: [OrderedJSON] = [value]
         while let next = pending.popLast() {
             switch next {
-            case let text as String:
+            case .string(let text):
                 if text.utf8.contains(0) { return true }
-            case let object as [String: Any]:
-                for (name, member) in object {
-                    if name.utf8.contains(0) { return true }
-                    pending.append(member)
+            case .object(let members):
+                for member in members {
+                    if member.key.utf8.contains(0) { return true }
+                    pending.append(member.value)
                 }
-            case let array as [Any]:
-                pending.append(contentsOf: array)
-            default:
+            case .array(let elements):
+                pending.append(contentsOf: elements)
+            case .number, .bool, .null:
                 break
             }
         }
         return false
     }
 
-    /// The class Foundation uses for JSON `true`/`false`; `as? Double` alone would
-    /// accept them (and `is Bool` accepts 0 and 1).
-    private static let booleanClass = ObjectIdentifier(type(of: NSNumber(value: true)))
-
-    /// nil when absent; a finite JSON number when present; malformed otherwise.
-    private static func number(_ value: Any?) throws(AuthDenial) -> Double? {
+    /// nil when absent; a finite JSON number when present; malformed otherwise
+    /// (`true`, a string, `null`, `1e999`).
+    private static func number(_ value: OrderedJSON?) throws(AuthDenial) -> Double? {
         guard let value else { return nil }
-        guard let number = value as? NSNumber, ObjectIdentifier(type(of: number)) != booleanClass,
-              number.doubleValue.isFinite else {
+        guard case .number(let text) = value, let number = Double(text), number.isFinite else {
             throw .malformedToken
         }
-        return number.doubleValue
+        return number
     }
 
     /// nil when absent; a JSON string when present; malformed otherwise.
-    private static func string(_ value: Any?) throws(AuthDenial) -> String? {
+    private static func string(_ value: OrderedJSON?) throws(AuthDenial) -> String? {
         guard let value else { return nil }
-        guard let string = value as? String else { throw .malformedToken }
+        guard case .string(let string) = value else { throw .malformedToken }
         return string
     }
 }

@@ -175,18 +175,19 @@ public struct PlanFile: Sendable, Codable {
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 
-    /// Writes the plan with mode 0600, complete or not at all (temporary file, rename).
+    /// Writes the plan as every output is written (`OutputSink`): a regular file is
+    /// created 0600 under a temporary name (`O_EXCL | O_NOFOLLOW`) and renamed into
+    /// place, complete or not at all; a device or pipe is written in place, never
+    /// replaced; a directory is refused; `-` is standard output.
     public func write(to path: String) throws {
-        let url = URL(fileURLWithPath: path)
-        let temporary = url.deletingLastPathComponent()
-            .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp").path
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(encoded().utf8),
-                                             attributes: [.posixPermissions: 0o600]) else {
-            throw Invalid(path: path, message: "cannot write the plan file")
-        }
-        if rename(temporary, path) != 0 {
-            try? FileManager.default.removeItem(atPath: temporary)
-            throw Invalid(path: path, message: "cannot write the plan file")
+        do {
+            let sink = try OutputSink(ReportOutput(argument: path))
+            var buffer = OutputBuffer()
+            buffer.append(text: encoded())
+            try sink.write(&buffer)
+            try sink.commit()
+        } catch {
+            throw Invalid(path: path, message: "cannot write the plan file: \(error)")
         }
     }
 

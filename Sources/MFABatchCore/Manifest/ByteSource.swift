@@ -11,11 +11,13 @@ private func posixClose(_ fd: Int32) { _ = close(fd) }
 private func posixRead(_ fd: Int32, _ buffer: UnsafeMutablePointer<UInt8>, _ count: Int) -> Int { read(fd, buffer, count) }
 
 /// Where a reader's bytes come from: a file descriptor (a file or stdin) read in
-/// chunks, or bytes in memory (tests, which can also force tiny chunks to exercise
-/// rows that straddle chunk boundaries).
+/// chunks, a run's private copy of its manifest (`ManifestSnapshot`, read from the
+/// first byte by each reader), or bytes in memory (tests, which can also force tiny
+/// chunks to exercise rows that straddle chunk boundaries).
 final class ByteSource {
     private enum Backing {
         case descriptor(Int32, owned: Bool)
+        case snapshot(ManifestSnapshot, offset: Int)
         case memory([UInt8], offset: Int)
     }
 
@@ -25,6 +27,11 @@ final class ByteSource {
 
     init(descriptor: Int32, owned: Bool, maxChunk: Int = ManifestLimits.chunkBytes) {
         backing = .descriptor(descriptor, owned: owned)
+        self.maxChunk = maxChunk
+    }
+
+    init(snapshot: ManifestSnapshot, maxChunk: Int = ManifestLimits.chunkBytes) {
+        backing = .snapshot(snapshot, offset: 0)
         self.maxChunk = maxChunk
     }
 
@@ -55,6 +62,10 @@ final class ByteSource {
                 if errno == EINTR { continue }
                 throw ByteSourceError(message: String(cString: strerror(errno)))
             }
+        case .snapshot(let snapshot, let offset):
+            let n = try snapshot.read(into: buffer, count: wanted, at: offset)
+            backing = .snapshot(snapshot, offset: offset + n)
+            return n
         case .memory(let bytes, let offset):
             let n = min(wanted, bytes.count - offset)
             if n > 0 {

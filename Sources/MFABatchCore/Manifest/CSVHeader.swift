@@ -9,13 +9,24 @@ enum CSVHeader {
                                  line: Int) throws(ManifestError) -> [String] {
         let allowed = schema.allowedFields
         var columns: [String] = []
+        if let dataLike = names.first(where: { !allowed.contains(trimBlanks($0).lowercased()) && looksLikeData($0) }) {
+            // A file without its header: its first row would be echoed as column
+            // names, and a cell there may be a key. Nothing of it is shown.
+            throw ManifestError(file: file, line: line,
+                                message: "the first line is not a header: it holds "
+                                    + (CredentialFields.containsCredential(dataLike) ? "what looks like a credential"
+                                        : "values (an id, an email, true/false or *)")
+                                    + ", not column names; a CSV manifest starts with a header row such as "
+                                    + allowed.prefix(3).joined(separator: ","))
+        }
         for (index, name) in names.enumerated() {
             let canonical = trimBlanks(name).lowercased()
             if canonical.isEmpty {
                 throw ManifestError(file: file, line: line, message: "column \(index + 1) of the header has no name")
             }
             guard allowed.contains(canonical) else {
-                throw ManifestError(file: file, line: line, column: canonical, value: canonical,
+                let shown = EchoedText.escapingInvisibles(EchoedText.bounded(canonical, to: 100))
+                throw ManifestError(file: file, line: line, column: shown, value: shown,
                                     message: "unknown column\(NearMiss.hint(for: canonical, among: allowed))"
                                         + "; allowed: \(allowed.joined(separator: ", "))")
             }
@@ -34,6 +45,15 @@ enum CSVHeader {
                                     + schema.settings.joined(separator: ", "))
         }
         return columns
+    }
+
+    /// A header cell that is a value rather than a name: a credential, an id, an
+    /// email, a boolean or `*`.
+    private static func looksLikeData(_ name: String) -> Bool {
+        if CredentialFields.containsCredential(name) { return true }
+        let trimmed = trimBlanks(name)
+        if trimmed == "*" || ["true", "false"].contains(trimmed.lowercased()) { return true }
+        return FieldSyntax.legibleUser(trimmed) != nil
     }
 
     /// Removes surrounding spaces and tabs (not other whitespace: a CR or NBSP in a

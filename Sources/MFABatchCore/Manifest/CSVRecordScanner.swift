@@ -84,6 +84,7 @@ struct CSVRecordScanner {
                     if b == cr {
                         if i + 1 == end && !atEOF { return .incomplete }
                         if i + 1 == end || base[i + 1] == lf { break }
+                        return .malformed(lineBreaks: lineBreaks, message: bareCR)
                     } else if b == quote {
                         return .malformed(lineBreaks: lineBreaks,
                                           message: "quote inside an unquoted field (quote the whole field and double the quote)")
@@ -105,10 +106,15 @@ struct CSVRecordScanner {
             default: // CR: a line break only as CRLF, or as the very last byte
                 if i + 1 < end && base[i + 1] == lf { return .record(next: i + 2, lineBreaks: lineBreaks + 1) }
                 if i + 1 == end { return atEOF ? .record(next: i + 1, lineBreaks: lineBreaks) : .incomplete }
-                return .malformed(lineBreaks: lineBreaks, message: "carriage return without line feed after a closing quote")
+                return .malformed(lineBreaks: lineBreaks, message: bareCR)
             }
         }
     }
+
+    /// A CR alone outside quotes: most likely a file with classic Mac line endings,
+    /// which would otherwise read as one long line ("unknown column commentacme").
+    static let bareCR = "carriage return (CR) without a line feed outside quotes: lines must end in LF or CRLF "
+        + "(this file seems to use bare CR line endings; convert it, e.g. tr '\\r' '\\n')"
 
     private static func nulByte(_ lineBreaks: Int) -> Outcome {
         .malformed(lineBreaks: lineBreaks, message: "NUL byte (is this a binary or UTF-16 file?)")

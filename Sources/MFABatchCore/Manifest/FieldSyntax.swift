@@ -123,35 +123,20 @@ enum FieldSyntax {
         return nil
     }
 
-    /// Where the JWT of `Bearer <JWT>` starts: scheme case-insensitive (RFC 7235),
-    /// then blanks, then three base64url segments (the signature may be empty, so
-    /// that an `alg: none` token reaches the credential check and is refused there
-    /// as 401). Nil when the text is not of that form.
+    /// Where the token of a `Bearer` value starts: the scheme, case-insensitive (RFC
+    /// 7235), then the end of the value or blanks. Nil when the scheme is another
+    /// (`Basic …`) or not followed by a blank (`Bearera.b.c`). Whether the token is a
+    /// well-formed JWT is the credential check's to say (401 "malformed token", step
+    /// 2 of the contract's order), not the schema's; the token may even be empty.
     static func bearerTokenOffset(_ bytes: Bytes) -> Int? {
-        guard bytes.count > 7 else { return nil }
+        guard bytes.count >= 6 else { return nil }
         let scheme: StaticString = "bearer"
         for i in 0..<6 where bytes[i] | 0x20 != scheme.utf8Start[i] { return nil }
+        if bytes.count == 6 { return 6 }
         guard bytes[6] == 0x20 || bytes[6] == 0x09 else { return nil }
         var start = 7
         while start < bytes.count && (bytes[start] == 0x20 || bytes[start] == 0x09) { start += 1 }
-        var dots = 0, firstDot = 0, secondDot = 0
-        for i in start..<bytes.count {
-            let b = bytes[i]
-            if b == UInt8(ascii: ".") {
-                dots += 1
-                if dots == 1 { firstDot = i } else { secondDot = i }
-                continue
-            }
-            guard isBase64URL(b) else { return nil }
-        }
-        // Header and payload non-empty; the signature may be.
-        guard dots == 2, firstDot > start, secondDot > firstDot + 1 else { return nil }
         return start
-    }
-
-    private static func isBase64URL(_ b: UInt8) -> Bool {
-        (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39)
-            || b == UInt8(ascii: "-") || b == UInt8(ascii: "_")
     }
 
     /// Whether `bytes` hold a NUL (U+0000, which a JSON string can spell `\u0000`):

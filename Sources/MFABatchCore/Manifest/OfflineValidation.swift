@@ -37,16 +37,18 @@ public enum OfflineValidation {
 }
 
 extension RawRow {
-    /// A field as the report's `account` / `user` / `comment` columns show it: the
-    /// text as written (other JSON values as JSON writes them), "" when absent.
+    /// A field as the report's `account` / `user` / `comment` columns show it and
+    /// `run_outcomes` stores it: the text as written (other JSON values as JSON
+    /// writes them), "" when absent, through `EchoedText.shown` (a value that looks
+    /// like a credential is redacted, whatever its field; at most 200 characters).
     /// A NUL (a JSON `\u0000`) is shown as U+FFFD: such a row is invalid, and its
-    /// text still goes to the report and to `run_rows`, where PostgreSQL cannot
+    /// text still goes to the report and to `run_outcomes`, where PostgreSQL cannot
     /// store a NUL.
     public func text(_ name: String) -> String {
         switch value(name) {
-        case .string(let text)?: return text.replacingNUL
+        case .string(let text)?: return EchoedText.shown(text.replacingNUL)
         case .bool(let value)?: return value ? "true" : "false"
-        case .number(let text)?: return text
+        case .number(let text)?: return EchoedText.bounded(text)
         case .null?: return "null"
         case .array?: return "[…]"
         case .object?: return "{…}"
@@ -55,9 +57,9 @@ extension RawRow {
     }
 
     /// The comment, when the row has a non-empty textual one (an empty CSV cell is "not set"),
-    /// a NUL shown as U+FFFD (see `text(_:)`).
+    /// as `text(_:)` shows it.
     public var commentText: String? {
-        if case .string(let text)? = value("comment"), !text.isEmpty { return text.replacingNUL }
+        if case .string(let text)? = value("comment"), !text.isEmpty { return EchoedText.shown(text.replacingNUL) }
         return nil
     }
 }

@@ -1,18 +1,18 @@
 extension RawValue {
     /// How a value appears in a row diagnostic's message: strings quoted (JSON
-    /// style, controls escaped, cut at 100 characters so a huge cell cannot bloat the
-    /// report), other values as JSON writes them, containers by kind.
+    /// style, controls and invisible characters escaped, cut at 100 characters so a
+    /// huge cell cannot bloat the report), numbers as written (cut the same way),
+    /// other values as JSON writes them, containers by kind. A value that looks like
+    /// a credential is never shown (see `EchoedText`).
     var displayed: String {
         switch self {
-        case .string(let text) where CredentialFields.looksLikeCredential(text):
+        case .string(let text) where CredentialFields.containsCredential(text):
             // A key or token pasted into the wrong field is still never echoed.
             return "a value that looks like a credential (not shown)"
         case .string(let text):
-            let scalars = text.unicodeScalars
-            let shown = scalars.dropFirst(100).isEmpty ? text : String(String.UnicodeScalarView(scalars.prefix(100))) + "…"
-            return JSONText.string(shown)
+            return EchoedText.escapingInvisibles(JSONText.string(EchoedText.bounded(text, to: 100)))
         case .bool(let value): return value ? "true" : "false"
-        case .number(let text): return text
+        case .number(let text): return EchoedText.bounded(text, to: 100)
         case .null: return "null"
         case .array: return "an array"
         case .object: return "an object"
@@ -20,13 +20,13 @@ extension RawValue {
     }
 
     /// `RowDiagnostic.value`: the value as text (strings unquoted, cut at 200
-    /// characters); nil for containers.
+    /// characters); nil for containers and for what looks like a credential.
     var diagnosticValue: String? {
         switch self {
-        case .string(let text) where CredentialFields.looksLikeCredential(text): return nil
+        case .string(let text) where CredentialFields.containsCredential(text): return nil
         case .string(let text): return text.unicodeScalars.count > 200 ? String(text.prefix(200)) : text
+        case .number(let text): return EchoedText.bounded(text)
         case .bool(let value): return value ? "true" : "false"
-        case .number(let text): return text
         case .null: return "null"
         case .array, .object: return nil
         }

@@ -130,7 +130,7 @@ public struct RowValidator: Sendable {
             : settingArrays[Int(state.settingsGiven | (state.settingValues & state.settingsGiven) << UInt64(schema.settings.count))]
         let credential = state.bearer.map { Credential.bearer(raw.text($0)) } ?? state.apiKey.map { Credential.apiKey(raw.text($0)) }
         return CheckedRow(row: raw.row, line: raw.line, account: account, user: user, settings: settings,
-                          credential: credential, comment: state.comment.map { raw.text($0) })
+                          credential: credential, comment: state.comment.map { EchoedText.shown(raw.text($0)) })
     }
 
     private func diagnostic(_ raw: RawRow, _ problem: Problem) -> RowDiagnostic {

@@ -35,7 +35,10 @@ public enum RowStatus: String, Sendable, CaseIterable, Codable {
 public struct RowOutcome: Sendable, Equatable {
     public var row: Int
     public var line: Int
-    /// As written in the manifest (may be empty or malformed for invalid rows).
+    /// As written in the manifest (may be empty or malformed for invalid rows), as
+    /// `EchoedText.shown` shows it (as are `user` and `comment`: a value that looks
+    /// like a credential is redacted, a long one cut); `error` has its invisible
+    /// characters escaped.
     public var account: String
     public var user: String
     public var status: RowStatus
@@ -51,13 +54,13 @@ public struct RowOutcome: Sendable, Equatable {
                 usersMatched: Int? = nil, usersChanged: Int? = nil, comment: String? = nil, reason: String? = nil) {
         self.row = row
         self.line = line
-        self.account = account
-        self.user = user
+        self.account = EchoedText.shown(account)
+        self.user = EchoedText.shown(user)
         self.status = status
-        self.error = error
+        self.error = EchoedText.escapingInvisibles(error)
         self.usersMatched = usersMatched
         self.usersChanged = usersChanged
-        self.comment = comment
+        self.comment = EchoedText.shown(comment)
         self.reason = reason
     }
 }

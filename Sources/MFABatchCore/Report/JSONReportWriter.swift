@@ -27,7 +27,7 @@ public final class JSONReportWriter: ReportWriter {
     /// before the run touches the database.
     public init(output: ReportOutput) throws {
         self.output = output
-        self.spool = try SpoolFile(for: output)
+        self.spool = try SpoolFile(for: output) // also refuses a directory, now
     }
 
     public convenience init(path: String) throws {

@@ -28,6 +28,24 @@ extension OutputBuffer {
         }
     }
 
+    /// A text cell a spreadsheet may open: `appendCSVField`, with a single quote put
+    /// before a value that starts with `=`, `+`, `-`, `@`, a tab or a CR, which
+    /// Excel, LibreOffice and Google Sheets would otherwise run as a formula
+    /// (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3+cmd|…`). OWASP's "CSV injection" advice.
+    mutating func appendCSVTextCell(_ field: String?) {
+        guard let field, let first = field.utf8.first, Self.startsFormula(first) else {
+            appendCSVField(field)
+            return
+        }
+        appendCSVField("'" + field)
+    }
+
+    /// Whether a cell starting with `byte` would be read as a formula.
+    static func startsFormula(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "=") || byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "@")
+            || byte == 0x09 || byte == 0x0D
+    }
+
     /// An integer cell, empty for null.
     mutating func appendCSVInt(_ value: Int?) {
         if let value { append(value) }

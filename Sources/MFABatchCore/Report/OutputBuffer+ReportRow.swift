@@ -27,26 +27,27 @@ extension OutputBuffer {
         append(byte: UInt8(ascii: "}"))
     }
 
-    /// The same fields as one CSV line (without the line break).
+    /// The same fields as one CSV line (without the line break). Text cells that a
+    /// spreadsheet would run as a formula get a leading `'` (`appendCSVTextCell`).
     mutating func appendCSVRow(_ row: RowOutcome) {
         append(row.row)
         append(byte: UInt8(ascii: ","))
         append(row.line)
         append(byte: UInt8(ascii: ","))
-        appendCSVField(row.account)
+        appendCSVTextCell(row.account)
         append(byte: UInt8(ascii: ","))
-        appendCSVField(row.user)
+        appendCSVTextCell(row.user)
         append(byte: UInt8(ascii: ","))
         append(text: row.status.rawValue)
         append(byte: UInt8(ascii: ","))
         appendCSVInt(row.status.code)
         append(byte: UInt8(ascii: ","))
-        appendCSVField(row.error)
+        appendCSVTextCell(row.error)
         append(byte: UInt8(ascii: ","))
         appendCSVInt(row.usersMatched)
         append(byte: UInt8(ascii: ","))
         appendCSVInt(row.usersChanged)
         append(byte: UInt8(ascii: ","))
-        appendCSVField(row.comment)
+        appendCSVTextCell(row.comment)
     }
 }

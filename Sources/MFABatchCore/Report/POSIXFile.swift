@@ -9,13 +9,30 @@ import Foundation
 /// `ReportError`. Plain `open(2)`/`write(2)` rather than `FileHandle` because the
 /// file must be *created* mode 0600 (never briefly world-readable) and because a
 /// report of millions of rows is written in large chunks with no per-write overhead.
+///
+/// `createExclusive` is the one way the tool creates a file: reports, rejects and
+/// plans (under a temporary name, then renamed), and every scratch file (the
+/// manifest's private copy, report and engine spools, unlinked at once through
+/// `createUnlinked`).
 enum POSIXFile {
-    /// Creates a new file that must not exist yet, mode 0600 from the first byte.
+    /// Creates a new file that must not exist yet, mode 0600 from the first byte:
+    /// `O_CREAT | O_EXCL | O_NOFOLLOW`, so neither an existing file nor a symlink
+    /// planted at the name (pointing anywhere) is ever opened instead.
     static func createExclusive(_ path: String, readWrite: Bool = false) throws -> Int32 {
         let access = readWrite ? O_RDWR : O_WRONLY
-        let fd = open(path, access | O_CREAT | O_EXCL | O_CLOEXEC, mode_t(0o600))
+        let fd = open(path, access | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode_t(0o600))
         guard fd >= 0 else { throw ReportError.io(operation: "create", path: path, errno: errno) }
         return fd
+    }
+
+    /// A private scratch file with no name: created by `createTemporary` in
+    /// `directory` ($TMPDIR by default) and unlinked at once, so nobody else can
+    /// open it and it vanishes with the descriptor, however the process ends
+    /// (kill -9 included). Read-write. Returns the descriptor and a label for messages.
+    static func createUnlinked(in directory: String = temporaryDirectory, stem: String) throws -> (fd: Int32, label: String) {
+        let created = try createTemporary(in: directory, stem: stem, readWrite: true)
+        unlink(created.path)
+        return (created.fd, "temporary file in \(directory)")
     }
 
     /// Creates a fresh temporary file beside `destination` (same directory, so a
@@ -47,7 +64,9 @@ enum POSIXFile {
         FileManager.default.temporaryDirectory.path
     }
 
-    /// Writes every byte, retrying short writes and `EINTR`.
+    /// Writes every byte, retrying short writes and `EINTR`. A failure (`EPIPE` from a
+    /// closed pipe, `ENOSPC`, `EBADF` for a closed descriptor) is thrown, never a
+    /// signal or a trap: the process ignores SIGPIPE (see `StandardStreams`).
     static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, path: String) throws {
         guard var base = bytes.baseAddress else { return }
         var remaining = bytes.count

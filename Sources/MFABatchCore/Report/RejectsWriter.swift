@@ -113,9 +113,14 @@ public final class RejectsWriter {
         for (index, key) in columnKeys.enumerated() {
             if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
             if index == commentColumn {
-                buffer.appendCSVField(reason)
+                buffer.appendCSVTextCell(reason)
             } else if let position = fieldKeys.firstIndex(of: key), !Self.holdsCredential(row.fields[position]) {
-                buffer.appendCSVField(Self.csvText(row.fields[position].value))
+                let text = Self.csvText(row.fields[position].value)
+                if let text, Self.isRealValue(text, column: key) {
+                    buffer.appendCSVField(text)
+                } else {
+                    buffer.appendCSVTextCell(text)
+                }
             }
         }
         buffer.append(byte: UInt8(ascii: "\n"))
@@ -144,6 +149,20 @@ public final class RejectsWriter {
             buffer.appendJSONString(reason)
         }
         buffer.append(byte: UInt8(ascii: "}"))
+    }
+
+    /// A value that must come back exactly when the rejects are run again, and that
+    /// cannot be a formula: an account id or slug, a user id, email or `*`, a
+    /// boolean. (An email may start with `-` or `+`, but holds no blank, quote or
+    /// parenthesis, so it cannot call anything.) Every other cell — an invalid
+    /// value, the comment — gets the formula guard.
+    private static func isRealValue(_ text: String, column: String) -> Bool {
+        switch column {
+        case "account": return FieldSyntax.legibleAccount(text) != nil
+        case "user": return text.trimmingCharacters(in: .whitespaces) == "*" || FieldSyntax.legibleUser(text) != nil
+        case "comment": return false
+        default: return ["true", "false", ""].contains(text.trimmingCharacters(in: .whitespaces).lowercased())
+        }
     }
 
     /// CSV cells are strings; other kinds only appear if a JSON row is rejected into

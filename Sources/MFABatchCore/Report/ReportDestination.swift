@@ -7,9 +7,10 @@ public enum ReportDestination: Sendable, Equatable, CustomStringConvertible {
 
     public init(argument: String) {
         let lowered = argument.lowercased()
-        if argument != "-", lowered.hasSuffix(".csv") {
+        let isFile = ReportOutput.descriptor(named: argument) == nil
+        if isFile, lowered.hasSuffix(".csv") {
             self = .csv(.file(argument))
-        } else if argument != "-", lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
+        } else if isFile, lowered.hasSuffix(".html") || lowered.hasSuffix(".htm") {
             self = .html(.file(argument))
         } else {
             self = .json(ReportOutput(argument: argument))

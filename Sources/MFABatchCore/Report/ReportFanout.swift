@@ -3,11 +3,12 @@ import Foundation
 /// Every `--report` destination behind one `ReportWriter`: each call goes to every
 /// writer, in the order the options were given.
 ///
-/// A failing `write` stops the run's reporting at once (the error is the run's to
-/// handle), but `finish` finishes every writer even if one fails, so a full disk
-/// under one report does not cost the other; the first error is then rethrown.
+/// A writer that fails (a full disk, standard output piped into `head`) is
+/// abandoned and the others go on to the end, so one bad destination does not cost
+/// the others; `finish` then throws the first error (the run's to handle).
 public final class ReportFanout: ReportWriter {
     private let writers: [any ReportWriter]
+    private var failures: [Int: any Error] = [:]
 
     /// From the `--report` values as given. The same destination twice (including
     /// `-` twice) is refused, since two writers would race for one file.
@@ -45,11 +46,15 @@ public final class ReportFanout: ReportWriter {
     public var isEmpty: Bool { writers.isEmpty }
 
     public func begin(run: RunInfo) throws {
-        for writer in writers { try writer.begin(run: run) }
+        for (index, writer) in writers.enumerated() where failures[index] == nil {
+            do { try writer.begin(run: run) } catch { fail(index, error) }
+        }
     }
 
     public func write(_ row: RowOutcome) throws {
-        for writer in writers { try writer.write(row) }
+        for (index, writer) in writers.enumerated() where failures[index] == nil {
+            do { try writer.write(row) } catch { fail(index, error) }
+        }
     }
 
     /// Whether a writer reads the rows' manifest values (an `.html` report).
@@ -63,16 +68,21 @@ public final class ReportFanout: ReportWriter {
     }
 
     public func finish(run: RunInfo, summary: ReportSummary, tenants: [TenantOutcome]) throws {
-        var firstError: (any Error)?
-        for writer in writers {
+        for (index, writer) in writers.enumerated() where failures[index] == nil {
             do {
                 try writer.finish(run: run, summary: summary, tenants: tenants)
             } catch {
-                writer.discard()
-                firstError = firstError ?? error
+                fail(index, error)
             }
         }
-        if let firstError { throw firstError }
+        if let first = failures.min(by: { $0.key < $1.key }) { throw first.value }
+    }
+
+    /// Writer `index` failed: it is abandoned (its file left as it was) and skipped
+    /// from now on; `finish` throws the first such error after finishing the others.
+    private func fail(_ index: Int, _ error: any Error) {
+        failures[index] = error
+        writers[index].discard()
     }
 
     public func discard() {

@@ -8,6 +8,13 @@ public final class RunOutputs {
     private let rejects: RejectsWriter?
     private let quiet: Bool
     public private(set) var summary = ReportSummary()
+    /// Why the human summary could not be printed (stdout closed or full), if so:
+    /// not a failure of the run, whose reports and record are complete; the
+    /// command says it on stderr.
+    public private(set) var summaryWriteError: ReportError?
+    /// The first failure of the rejects writer; it then stops, and `finish` throws it
+    /// after completing the reports.
+    private var rejectsError: (any Error)?
 
     /// - Parameters:
     ///   - reportArguments: the `--report` values (`-` is JSON on stdout).
@@ -17,7 +24,9 @@ public final class RunOutputs {
         reports = try ReportFanout(arguments: reportArguments)
         rejects = try rejectsPath.map { try RejectsWriter(path: $0, format: format, columns: columns ?? []) }
         // A report or rejects manifest on stdout and the human summary would interleave.
-        self.quiet = quiet || reportArguments.contains("-") || rejectsPath == "-"
+        self.quiet = quiet || (reportArguments + (rejectsPath.map { [$0] } ?? [])).contains {
+            ReportOutput(argument: $0).isStandardOutput
+        }
     }
 
     public func begin(run: RunInfo) throws {
@@ -28,7 +37,14 @@ public final class RunOutputs {
     public func write(_ outcome: RowOutcome, raw: RawRow?) throws {
         summary.add(outcome)
         try reports.write(outcome, raw: raw)
-        if let rejects, let raw { try rejects.write(raw, outcome: outcome) }
+        if let rejects, let raw, rejectsError == nil {
+            do {
+                try rejects.write(raw, outcome: outcome)
+            } catch {
+                rejectsError = error
+                rejects.discard()
+            }
+        }
     }
 
     public var wantsRawRows: Bool { rejects != nil || reports.wantsRawRows }
@@ -42,7 +58,10 @@ public final class RunOutputs {
         summary.addSuccess(status)
     }
 
-    /// Completes every file and prints the summary (unless quiet).
+    /// Completes every file and prints the summary (unless quiet). One output that
+    /// failed (a full disk, `--report -` into a closed pipe) does not keep the others
+    /// from completing; its error is thrown after them, and the summary is printed
+    /// only when every output is complete.
     public func finish(run: RunInfo, tenants: [TenantOutcome]) throws {
         var summary = self.summary
         // Users, not row credits: a user changed by two rows counts once.
@@ -52,10 +71,22 @@ public final class RunOutputs {
             if tenant.outcome == .rolledBack { summary.tenantsRolledBack += 1 }
         }
         self.summary = summary
-        try reports.finish(run: run, summary: summary, tenants: tenants)
-        try rejects?.finish()
+        var firstError: (any Error)? = rejectsError
+        do {
+            try reports.finish(run: run, summary: summary, tenants: tenants)
+        } catch {
+            firstError = firstError ?? error
+        }
+        if rejectsError == nil {
+            do {
+                try rejects?.finish()
+            } catch {
+                firstError = firstError ?? error
+            }
+        }
+        if let firstError { throw firstError }
         if !quiet {
-            FileHandle.standardOutput.write(Data(SummaryPrinter().render(run: run, summary: summary).utf8))
+            summaryWriteError = StandardStreams.write(SummaryPrinter().render(run: run, summary: summary), to: 1)
         }
     }
 

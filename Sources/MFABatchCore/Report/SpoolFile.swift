@@ -18,21 +18,20 @@ final class SpoolFile {
     private var isOpen = true
 
     init(directory: String, stem: String) throws {
-        let created = try POSIXFile.createTemporary(in: directory, stem: stem, readWrite: true)
-        POSIXFile.unlink(created.path)
-        fd = created.fd
-        label = "temporary file in \(directory)"
+        (fd, label) = try POSIXFile.createUnlinked(in: directory, stem: stem)
     }
 
-    /// For a report at `path`: a spool in the same directory.
+    /// For a report at `output`: a spool in the same directory when the report is a
+    /// file renamed into place (same file system, same access), else in `$TMPDIR`
+    /// (standard output, a device, a pipe).
     convenience init(for output: ReportOutput) throws {
-        switch output {
-        case .file(let path):
+        switch try OutputTarget(output) {
+        case .replace(let path):
             let slash = path.lastIndex(of: "/")
             let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
             let stem = slash.map { String(path[path.index(after: $0)...]) } ?? path
             try self.init(directory: directory, stem: stem + ".rows")
-        case .descriptor:
+        case .direct, .descriptor:
             try self.init(directory: POSIXFile.temporaryDirectory, stem: "mfa-batch-report.rows")
         }
     }

@@ -24,8 +24,14 @@ extension JSONByteScanner {
             if b >= 0x80 { nonASCII = true }
             position += 1
         }
-        // Slow path: escapes present. Copy what we have and unescape the rest.
+        // Slow path: escapes present. Copy what we have and unescape the rest. A raw
+        // byte order mark is refused as it is read; an escaped one (`\uFEFF`) is
+        // just a character of the string.
         var bytes = Array(UnsafeBufferPointer(start: base + start, count: position - start))
+        if ByteText.byteOrderMarkOffset(UnsafeBufferPointer(start: base + start, count: position - start)) != nil {
+            throw .syntax(line: line, message: Self.byteOrderMarkInside)
+        }
+        var rawRun = bytes.count
         while true {
             guard position < end else {
                 if atEOF { throw truncated("unterminated string") }
@@ -36,19 +42,28 @@ extension JSONByteScanner {
             case UInt8(ascii: "\""):
                 position += 1
                 return try bytes.withUnsafeBufferPointer { (buffer) throws(Failure) -> String in
-                    try decoded(buffer.baseAddress ?? base, count: buffer.count, nonASCII: true)
+                    if ByteText.firstInvalidOffset(buffer) != nil { throw .syntax(line: line, message: "invalid UTF-8") }
+                    return String(decoding: buffer, as: UTF8.self)
                 }
             case UInt8(ascii: "\\"):
                 position += 1
                 try unescape(into: &bytes)
+                rawRun = 0
             case 0x00..<0x20:
                 throw controlCharacter(b)
             default:
                 bytes.append(b)
+                rawRun += 1
                 position += 1
+                if b == 0xBF && rawRun >= 3 && bytes[bytes.count - 3] == 0xEF && bytes[bytes.count - 2] == 0xBB {
+                    throw .syntax(line: line, message: Self.byteOrderMarkInside)
+                }
             }
         }
     }
+
+    /// A raw EF BB BF inside the document (files joined with `cat`).
+    static let byteOrderMarkInside = "byte order mark (U+FEFF) in the middle of the file"
 
     private func controlCharacter(_ b: UInt8) -> Failure {
         if b == 0x0A { return .syntax(line: line, message: "unterminated string (a line break inside a string must be written \\n)") }
@@ -60,7 +75,7 @@ extension JSONByteScanner {
         case .text(let text): return text
         case .invalidUTF8: throw .syntax(line: line, message: "invalid UTF-8")
         case .byteOrderMark:
-            throw .syntax(line: line, message: "byte order mark (U+FEFF) in the middle of the file")
+            throw .syntax(line: line, message: Self.byteOrderMarkInside)
         }
     }
 

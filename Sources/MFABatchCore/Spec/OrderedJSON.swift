@@ -29,15 +29,21 @@ indirect enum OrderedJSON: Sendable, Equatable {
     }
 
     /// Parses a complete document (one value, surrounded only by whitespace; a
-    /// leading UTF-8 byte order mark is allowed).
-    static func parse(_ data: Data) throws(JSONByteScanner.Failure) -> OrderedJSON {
-        let bytes = [UInt8](data)
+    /// leading UTF-8 byte order mark is allowed unless `strict`, RFC 8259 §8.1's
+    /// "MUST NOT add a byte order mark" for what goes between systems, e.g. a JWT).
+    /// Strict RFC 8259 otherwise: UTF-8 only (UTF-16 is NUL bytes here), no
+    /// trailing commas, no comments, exact number grammar.
+    static func parse(_ data: Data, strict: Bool = false) throws(JSONByteScanner.Failure) -> OrderedJSON {
+        try parse([UInt8](data), strict: strict)
+    }
+
+    static func parse(_ bytes: [UInt8], strict: Bool = false) throws(JSONByteScanner.Failure) -> OrderedJSON {
         return try bytes.withUnsafeBufferPointer { (buffer) throws(JSONByteScanner.Failure) -> OrderedJSON in
             guard let base = buffer.baseAddress, !buffer.isEmpty else {
                 throw .syntax(line: 1, message: "empty document")
             }
             var start = 0
-            if buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
+            if !strict && buffer.count >= 3 && buffer[0] == 0xEF && buffer[1] == 0xBB && buffer[2] == 0xBF { start = 3 }
             var scanner = JSONByteScanner(base: base, position: start, end: buffer.count, atEOF: true, line: 1)
             try scanner.skipWhitespace()
             let value = try scanner.scanValue(depth: 0)

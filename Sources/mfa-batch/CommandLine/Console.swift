@@ -13,7 +13,14 @@ struct Console: Sendable {
     /// A progress line being redrawn on the terminal: messages are written above it.
     var statusLine: ProgressDisplay?
 
-    func out(_ text: String, terminator: String = "\n") { FileHandle.standardOutput.write(Data((text + terminator).utf8)) }
+    /// A result line on stdout; false when stdout failed (a closed pipe, a full
+    /// disk), which is then said on stderr: it must not crash a run.
+    @discardableResult
+    func out(_ text: String, terminator: String = "\n") -> Bool {
+        guard let error = StandardStreams.write(text + terminator, to: 1) else { return true }
+        err("mfa-batch: warning: \(error)", level: "warning")
+        return false
+    }
 
     /// A diagnostic; `level` is `error` for failures, `info` otherwise.
     func err(_ text: String, level: String = "error") {
@@ -25,14 +32,14 @@ struct Console: Sendable {
         }
         switch logFormat {
         case .text:
-            FileHandle.standardError.write(Data((text + "\n").utf8))
+            StandardStreams.write(text + "\n", to: 2) // nowhere left to say it failed
         case .json:
             let message = text.hasPrefix("mfa-batch: ") ? String(text.dropFirst(11)) : text
             let line = JSONText.object([
                 ("time", JSONText.string(Date().formatted(.iso8601))), ("level", JSONText.string(level)),
                 ("message", JSONText.string(message)),
             ])
-            FileHandle.standardError.write(Data((line + "\n").utf8))
+            StandardStreams.write(line + "\n", to: 2)
         }
     }
 

@@ -39,24 +39,19 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension OutputOptions {
-    /// Refuses outputs that would overwrite each other or the manifest, and more than
-    /// one output on stdout.
-    func checkPaths(manifest: String?, inputs: [String] = [], extraOutputs: [String] = []) throws {
+    /// Refuses, before anything runs, outputs that are a directory, more than one on
+    /// stdout, or that would overwrite each other, the manifest or the `--credentials`
+    /// file (compared by device and inode: `OutputPaths`).
+    func checkPaths(manifest: String?, credentials: String? = nil, inputs: [String] = [],
+                    extraOutputs: [String] = []) throws {
         let outputs = reports + (rejects.map { [$0] } ?? []) + extraOutputs
-        if outputs.filter({ $0 == "-" }).count > 1 {
-            throw CLIError.invocation("only one of --report and --rejects may be `-` (stdout)")
-        }
-        func canonical(_ path: String) -> String {
-            URL(fileURLWithPath: path).standardizedFileURL.resolvingSymlinksInPath().path
-        }
-        var seen: [String: String] = [:]
-        if let manifest, manifest != "-" { seen[canonical(manifest)] = "the manifest" }
-        for input in inputs { seen[canonical(input)] = "an input" }
-        for path in outputs where path != "-" {
-            if let other = seen[canonical(path)] {
-                throw CLIError.invocation("'\(path)' is given as an output and as \(other): each output needs its own file")
-            }
-            seen[canonical(path)] = "another output"
+        var known = manifest.map { [OutputPaths.Input(path: $0, role: "the manifest")] } ?? []
+        if let credentials { known.append(OutputPaths.Input(path: credentials, role: "the --credentials file")) }
+        known += inputs.map { OutputPaths.Input(path: $0, role: "an input") }
+        do {
+            try OutputPaths.check(outputs: outputs, inputs: known)
+        } catch {
+            throw CLIError.invocation(error.message)
         }
     }
 

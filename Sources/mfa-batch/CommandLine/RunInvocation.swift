@@ -68,9 +68,12 @@ struct RunInvocation {
     func execute(manifest: String, format: ManifestFormat?, mode: RunMode, partial: Bool,
                  expectedSHA256: String? = nil, plannedFingerprints: [UUID: String]? = nil,
                  otherInputs: [String] = [], extraOutputs: [String] = []) throws -> ApplyRun.Result {
-        try options.output.checkPaths(manifest: manifest, inputs: otherInputs + (options.credentials.map { [$0] } ?? []),
+        try options.output.checkPaths(manifest: manifest, credentials: options.credentials, inputs: otherInputs,
                                       extraOutputs: extraOutputs + (options.metrics.map { [$0] } ?? []))
         metricsGate.isOpen = true
+        if let path = options.credentials, let warning = CredentialsFile.permissionWarning(path: path) {
+            console.err("mfa-batch: warning: " + warning, level: "warning")
+        }
         let credentials = try options.credentials.map { try CredentialsFile.load(path: $0) }
         let settings = DatabaseAccess.settings(options.database, console)
         try DatabaseAccess.connectMigrated(settings).close()

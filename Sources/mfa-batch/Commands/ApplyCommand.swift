@@ -54,7 +54,8 @@ struct ApplyCommand: Command {
 
     func run() throws -> ExitCode {
         let run = options.run
-        guard PlanFile.isPlan(path: target) else {
+        // Only a regular file can be a plan; peeking at a pipe would eat the manifest.
+        guard ManifestInput.isRegularFile(target) && PlanFile.isPlan(path: target) else {
             let mode: RunMode = options.dryRun ? .dryRun : .apply
             return try invocation.reporting(mode: mode) {
                 let result = try invocation.execute(manifest: target, format: run.format, mode: mode, partial: run.partial)

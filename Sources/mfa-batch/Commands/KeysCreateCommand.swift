@@ -49,7 +49,11 @@ struct KeysCreateCommand: Command {
         let record = try DatabaseAccess.account(connection, account)
         let created = try APIKeyAdmin.create(
             connection, account: record, scopes: scopes, expiresInSeconds: options.expiresIn?.seconds, name: options.name)
-        console.out(created.key)
+        guard console.out(created.key) else {
+            // Shown to no one, so usable by no one: revoked at once.
+            _ = try APIKeyAdmin.revoke(connection, id: created.id)
+            throw CLIError(exitCode: .database, message: "the key could not be printed on stdout, so key \(created.id) was revoked; run again with a working stdout")
+        }
         console.info("created key \(created.id) (\(created.prefix)…) for \(record.slug), scopes \(scopes.joined(separator: " ")), expires \(created.expiresAt ?? "never"); it is shown only this once")
         return .success
     }

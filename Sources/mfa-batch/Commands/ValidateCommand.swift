@@ -31,9 +31,11 @@ struct ValidateCommand: Command {
         ])
 
     let options: Options
+    let console: Console
 
     init(options: Options, console: Console) throws {
         self.options = options
+        self.console = console
     }
 
     func run() throws -> ExitCode {
@@ -50,6 +52,9 @@ struct ValidateCommand: Command {
         } catch {
             outputs.discard()
             throw error
+        }
+        if let error = outputs.summaryWriteError {
+            console.err("mfa-batch: warning: the summary could not be printed: \(error)", level: "warning")
         }
         return ExitCode.forFinishedRun(outputs.summary)
     }

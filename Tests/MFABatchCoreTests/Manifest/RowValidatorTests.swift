@@ -189,8 +189,7 @@ import Testing
         #expect(unsigned?.credential == .bearer("eyJh.eyJz."))
     }
 
-    @Test(arguments: ["Basic c2VjcmV0OnB3", "Bearer", "Bearer secret-token", "Bearer a.b", "Bearer a.b.c.d",
-                      "Bearer a!.b.c", "Bearera.b.c"])
+    @Test(arguments: ["Basic c2VjcmV0OnB3", "Token abc.def.ghi", "Bearera.b.c", "bear", "xBearer a.b.c"])
     func malformedAuthorizationIsNeverEchoed(text: String) {
         let diagnostic = Self.failure(Self.json.check(Self.jsonRow(("totp_enabled", .bool(true)),
                                                                    ("authorization", .string(text)))))
