@@ -53,8 +53,18 @@ BEGIN
         EXECUTE format('ALTER TABLE %I ADD CONSTRAINT %I FOREIGN KEY (account_id) REFERENCES accounts (id)',
                        tenant_table, tenant_table || '_account_id_fkey');
     END LOOP;
-    -- SET LOCAL ROLE mfa_batch_tenant makes the coordinator connect to the workers as it.
-    ALTER ROLE mfa_batch_tenant LOGIN;
+    -- SET LOCAL ROLE mfa_batch_tenant makes the coordinator connect to the workers as
+    -- it. Roles are cluster-wide: another database may be doing the same right now
+    -- ("tuple concurrently updated"), which is fine once the role can log in.
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mfa_batch_tenant' AND rolcanlogin) THEN
+        BEGIN
+            ALTER ROLE mfa_batch_tenant LOGIN;
+        EXCEPTION WHEN internal_error THEN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'mfa_batch_tenant' AND rolcanlogin) THEN
+                RAISE;
+            END IF;
+        END;
+    END IF;
 END
 $$;
 
