@@ -27,13 +27,10 @@ import TestSupport
             try writer.query("UPDATE users SET totp_enabled = false WHERE id = $1", [frank])
 
             let tool = try ToolProcess(["apply", manifest.path, "--credentials", credentials.path, "--report", report.path,
-                                        "--quiet"], settings: harness.settings)
+                                        "--quiet"], settings: harness.toolSettings)
             // The tool read frank as he was (both factors) and now waits on his row.
             try waitUntil("the tool waits for frank's row lock") {
-                try connection.query("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE application_name = $1 AND wait_event_type = 'Lock'
-                    """, [tool.appName]).scalar == "1"
+                try lockWaiters(connection, appNames: [tool.appName]) == 1
             }
             try writer.query("COMMIT")
             let exit = try tool.wait()

@@ -57,7 +57,8 @@ import Glibc
     /// fails the same way; that is taken for a lost connection, and then
     /// `recordUnfinished` fails again and the run throws: no report at all, and the run
     /// stays `running` (then `died`) in `runs`.
-    @Test func aDatabaseThatRefusesWritesMidRunStillGetsAReportAndARecordedRun() throws {
+    @Test(.enabled(if: !TestDatabase.isCitus, "the fault is injected with a trigger, which Citus does not support on distributed tables"))
+    func aDatabaseThatRefusesWritesMidRunStillGetsAReportAndARecordedRun() throws {
         try CLIHarness.withMigratedDatabase { harness, connection in
             let alpha = try UnattendedFixture.seed(connection, slug: "alpha", users: 2)
             let bravo = try UnattendedFixture.seed(connection, slug: "bravo", users: 2)

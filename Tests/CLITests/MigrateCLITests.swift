@@ -8,7 +8,7 @@ import TestSupport
         try TestDatabase.with { settings in
             let harness = CLIHarness(settings: settings)
             let elsewhere = try CLIHarness.temporaryDirectory()
-            let first = try harness.run(["migrate"], currentDirectory: elsewhere)
+            let first = try TestDatabase.settingUp { try harness.run(["migrate"], currentDirectory: elsewhere) }
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stderr.contains("applied 0001_tenant_tables.sql"))
             let second = try harness.run(["migrate", "--database-url", settings.conninfo], environment: ["DATABASE_URL": nil], currentDirectory: elsewhere)
@@ -20,7 +20,8 @@ import TestSupport
     @Test func anEditedAppliedMigrationIsRefusedWithExit3() throws {
         try TestDatabase.with { settings in
             let harness = CLIHarness(settings: settings)
-            #expect(try harness.run(["migrate"]).status == 0)
+            let migrated = try TestDatabase.settingUp { try harness.run(["migrate"]) }
+            #expect(migrated.status == 0)
             let connection = try Connection(settings: settings)
             // What an edited file looks like from the database's side: the recorded
             // checksum no longer matches the file built into the binary.

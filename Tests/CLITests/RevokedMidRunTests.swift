@@ -21,7 +21,7 @@ import TestSupport
             // Paused inside alpha's UPDATE, after bravo's key was verified while staging.
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: alpha.id)
             let tool = try ToolProcess(["apply", manifest.path, "--credentials", credentials.path, "--report", report.path,
-                                        "--quiet", "--parallel", "1"], settings: harness.settings)
+                                        "--quiet", "--parallel", "1"], settings: harness.toolSettings)
             try pause.waitUntilPaused(tool, observer: connection)
             try connection.query("UPDATE api_keys SET revoked_at = now() WHERE account_id = $1", [bravo.id])
             pause.release()

@@ -24,7 +24,7 @@ import TestSupport
 
             let report = directory.appendingPathComponent("r.json")
             let tool = try ToolProcess(["apply", manifest.path, "--credentials", credentials.path, "--report", report.path,
-                                        "--quiet"], settings: harness.settings)
+                                        "--quiet"], settings: harness.toolSettings)
             try waitUntil("the run waits for acme's lock") {
                 try lockWaiters(connection, appNames: [tool.appName]) == 1
             }

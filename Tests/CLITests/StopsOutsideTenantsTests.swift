@@ -57,13 +57,9 @@ import TestSupport
             let s = try setup(harness, connection)
             defer { try? FileManager.default.removeItem(at: s.directory) }
             let holder = try holdAccounts(harness.settings)
-            let tool = try ToolProcess(s.arguments(), settings: harness.settings)
+            let tool = try ToolProcess(s.arguments(), settings: harness.toolSettings)
             try waitUntilWaitingOnALock(tool, connection)
-            let terminated = try connection.query("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
-                WHERE application_name = $1 AND wait_event_type = 'Lock'
-                """, [tool.appName]).scalar
-            #expect(terminated == "1")
+            #expect(try terminateLockWaiters(connection, appName: tool.appName) == 1)
             try holder.query("ROLLBACK")
             let exit = try tool.wait()
 
@@ -82,7 +78,7 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: s.directory) }
             let holder = try holdAccounts(harness.settings)
             defer { _ = try? holder.query("ROLLBACK") }
-            let tool = try ToolProcess(s.arguments(["--dry-run"]), settings: harness.settings)
+            let tool = try ToolProcess(s.arguments(["--dry-run"]), settings: harness.toolSettings)
             try waitUntilWaitingOnALock(tool, connection)
             // Not released: the signal itself must end the wait.
             tool.send(SIGTERM)
@@ -102,7 +98,7 @@ import TestSupport
             let s = try setup(harness, connection)
             defer { try? FileManager.default.removeItem(at: s.directory) }
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: s.alpha.id)
-            let tool = try ToolProcess(s.arguments(["--job", "nightly", "--partial"]), settings: harness.settings)
+            let tool = try ToolProcess(s.arguments(["--job", "nightly", "--partial"]), settings: harness.toolSettings)
             try pause.waitUntilPaused(tool, observer: connection)
             // The run's lock connection: the one holding the run's liveness lock.
             let terminated = try connection.query("""

@@ -110,7 +110,7 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: fixture.directory) }
             let reportURL = fixture.directory.appendingPathComponent("r.json")
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: fixture.bravo.id)
-            let tool = try ToolProcess(fixture.applyArguments(report: reportURL), settings: harness.settings)
+            let tool = try ToolProcess(fixture.applyArguments(report: reportURL), settings: harness.toolSettings)
             try pause.waitUntilPaused(tool, observer: connection)
             #expect(try fixture.state(connection, fixture.alpha) == .applied)
 
@@ -155,7 +155,7 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: fixture.directory) }
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: fixture.bravo.id)
             let tool = try ToolProcess(fixture.applyArguments(report: fixture.directory.appendingPathComponent("killed.json")),
-                                       settings: harness.settings)
+                                       settings: harness.toolSettings)
             try pause.waitUntilPaused(tool, observer: connection)
             tool.send(SIGKILL)
             let killed = try tool.wait()
@@ -236,15 +236,9 @@ import TestSupport
             defer { try? FileManager.default.removeItem(at: fixture.directory) }
             let reportURL = fixture.directory.appendingPathComponent("r.json")
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: fixture.bravo.id)
-            let tool = try ToolProcess(fixture.applyArguments(report: reportURL), settings: harness.settings)
+            let tool = try ToolProcess(fixture.applyArguments(report: reportURL), settings: harness.toolSettings)
             try pause.waitUntilPaused(tool, observer: connection)
-            let terminated = try connection.query("""
-                SELECT count(*) FILTER (WHERE pg_terminate_backend(l.pid))
-                FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-                WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objid = 777 AND l.objsubid = 1
-                  AND a.datname = current_database() AND a.application_name = $1
-                """, [tool.appName]).scalar
-            #expect(terminated == "1")
+            #expect(try TenantPause.terminateWaiting(connection, appName: tool.appName) == 1)
             pause.release()
             let exit = try tool.wait()
 
@@ -276,13 +270,13 @@ import TestSupport
             let pause = try TenantPause(settings: harness.settings, installOn: connection, account: fixture.bravo.id)
             let first = try ToolProcess(
                 fixture.applyArguments(report: fixture.directory.appendingPathComponent("first.json"), job: "nightly"),
-                settings: harness.settings)
+                settings: harness.toolSettings)
             try pause.waitUntilPaused(first, observer: connection)
             let holder = try #require(try connection.query("SELECT id FROM job_runs WHERE job = 'nightly'").scalar)
 
             let second = try ToolProcess(
                 fixture.applyArguments(report: fixture.directory.appendingPathComponent("second.json"), job: "nightly"),
-                settings: harness.settings)
+                settings: harness.toolSettings)
             let refused = try second.wait(seconds: 15)
             // It did not wait for the holder: that one is still paused in bravo.
             #expect(first.isRunning)
@@ -343,7 +337,7 @@ import TestSupport
             let report = directory.appendingPathComponent("run\(index).json")
             reports.append(report)
             tools.append(try ToolProcess(["apply", manifest.path, "--credentials", credentials.path,
-                                          "--report", report.path, "--quiet"], settings: harness.settings))
+                                          "--report", report.path, "--quiet"], settings: harness.toolSettings))
         }
         // One run waits in the pause, the other three behind it (on a lock, whichever the tool takes).
         do {

@@ -88,16 +88,30 @@ final class ToolProcess {
     }
 }
 
-/// A pause inside one tenant's transaction: a `BEFORE UPDATE` trigger on `users`
-/// for that account takes `pg_advisory_xact_lock_shared(777)` while the test holds
-/// `pg_advisory_lock(777)` on a connection of its own.
+/// A pause inside one tenant's transaction, at its `UPDATE` of `users`.
+///
+/// On one server: a `BEFORE UPDATE` trigger on `users` for that account takes
+/// `pg_advisory_xact_lock_shared(777)` while the test holds `pg_advisory_lock(777)` on
+/// a connection of its own. On Citus the trigger would run on a worker, where the
+/// test's lock is not: the test instead holds every user row of the account
+/// (`SELECT … FOR UPDATE` in an open transaction), so the tool's `UPDATE` waits for
+/// them on the worker, and `citus_stat_activity` shows that wait under the global
+/// pid of the tool's coordinator backend.
 final class TenantPause {
     static let key: Int64 = 777
     let holder: Connection
+    private let citus = TestDatabase.isCitus
     private var held = false
 
-    /// Installs the trigger for `account` (through `connection`, the owner) and takes the lock.
+    /// Installs the pause for `account` (through `connection`, the owner) and takes the lock.
     init(settings: ConnectionSettings, installOn connection: Connection, account: UUID) throws {
+        holder = try Connection(settings: settings)
+        if citus {
+            try holder.query("BEGIN")
+            try holder.query("SELECT count(*) FROM (SELECT 1 FROM users WHERE account_id = $1 FOR UPDATE) s", [account])
+            held = true
+            return
+        }
         try connection.execute(script: """
             CREATE OR REPLACE FUNCTION unattended_pause() RETURNS trigger
                 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -112,7 +126,6 @@ final class TenantPause {
                 WHEN (NEW.account_id = '\(account.uuidString.lowercased())'::uuid)
                 EXECUTE FUNCTION unattended_pause();
             """)
-        holder = try Connection(settings: settings)
         try holder.query("SELECT pg_advisory_lock($1)", [TenantPause.key])
         held = true
     }
@@ -125,12 +138,24 @@ final class TenantPause {
     func release() {
         guard held else { return }
         held = false
-        _ = try? holder.query("SELECT pg_advisory_unlock($1)", [TenantPause.key])
+        if citus {
+            _ = try? holder.query("ROLLBACK")
+        } else {
+            _ = try? holder.query("SELECT pg_advisory_unlock($1)", [TenantPause.key])
+        }
     }
 
-    /// Backends of `appName` waiting for the pause lock.
+    /// Backends of `appName` waiting in the pause.
     static func waiting(_ connection: Connection, appName: String) throws -> Int {
-        Int(try connection.query("""
+        if TestDatabase.isCitus {
+            return Int(try connection.query("""
+                SELECT count(DISTINCT c.global_pid) FROM citus_stat_activity c
+                JOIN citus_stat_activity w ON w.global_pid = c.global_pid AND w.is_worker_query
+                WHERE NOT c.is_worker_query AND c.application_name = $1 AND c.datname = current_database()
+                  AND w.wait_event_type = 'Lock'
+                """, [appName]).scalar ?? "0") ?? 0
+        }
+        return Int(try connection.query("""
             SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
             WHERE l.locktype = 'advisory' AND NOT l.granted AND l.classid = 0 AND l.objid = $2 AND l.objsubid = 1
               AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
@@ -138,7 +163,28 @@ final class TenantPause {
             """, [appName, Int64(key)]).scalar ?? "0") ?? 0
     }
 
-    /// Waits until `tool` is blocked in the trigger (fails early if it exits instead).
+    /// Terminates the server backend of `appName` that waits in the pause (on Citus,
+    /// the tool's coordinator backend whose statement waits on a worker); returns how
+    /// many were terminated.
+    static func terminateWaiting(_ connection: Connection, appName: String) throws -> Int {
+        if TestDatabase.isCitus {
+            return Int(try connection.query("""
+                SELECT count(*) FILTER (WHERE pg_terminate_backend(p.pid)) FROM (
+                    SELECT DISTINCT c.pid FROM citus_stat_activity c
+                    JOIN citus_stat_activity w ON w.global_pid = c.global_pid AND w.is_worker_query
+                    WHERE NOT c.is_worker_query AND c.application_name = $1 AND c.datname = current_database()
+                      AND w.wait_event_type = 'Lock') p
+                """, [appName]).scalar ?? "0") ?? 0
+        }
+        return Int(try connection.query("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(l.pid))
+            FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+            WHERE l.locktype = 'advisory' AND NOT l.granted AND l.objid = $2 AND l.objsubid = 1
+              AND a.datname = current_database() AND a.application_name = $1
+            """, [appName, Int64(key)]).scalar ?? "0") ?? 0
+    }
+
+    /// Waits until `tool` is blocked in the pause (fails early if it exits instead).
     func waitUntilPaused(_ tool: ToolProcess, observer connection: Connection) throws {
         try waitUntil("mfa-batch (\(tool.appName)) waits in the paused tenant") {
             if !tool.isRunning {
@@ -149,18 +195,49 @@ final class TenantPause {
     }
 }
 
-/// Backends of `appName` still connected to any database.
+/// Backends of `appName` that may still hold something: running a statement or in
+/// a transaction. (Behind PgBouncer, the server connections that last served the
+/// tool stay in the pool, idle, still named after it; directly, a killed tool's
+/// backends end.)
 func backendCount(_ connection: Connection, appName: String) throws -> Int {
-    Int(try connection.query("SELECT count(*) FROM pg_stat_activity WHERE application_name = $1", [appName]).scalar ?? "0") ?? 0
+    Int(try connection.query("""
+        SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 AND state IS DISTINCT FROM 'idle'
+        """, [appName]).scalar ?? "0") ?? 0
 }
 
-/// How many of `appNames` have a backend waiting for a heavyweight lock in this database.
+/// How many of `appNames` have a backend waiting for a heavyweight lock in this
+/// database (on Citus: on the coordinator, or on a worker for a statement of theirs).
 func lockWaiters(_ connection: Connection, appNames: [String]) throws -> Int {
-    Int(try connection.query("""
+    if TestDatabase.isCitus {
+        return Int(try connection.query("""
+            SELECT count(DISTINCT c.application_name) FROM citus_stat_activity c
+            JOIN citus_stat_activity w ON w.global_pid = c.global_pid
+            WHERE NOT c.is_worker_query AND c.datname = current_database() AND w.wait_event_type = 'Lock'
+              AND c.application_name = ANY (string_to_array($1, ','))
+            """, [appNames.joined(separator: ",")]).scalar ?? "0") ?? 0
+    }
+    return Int(try connection.query("""
         SELECT count(DISTINCT application_name) FROM pg_stat_activity
         WHERE datname = current_database() AND wait_event_type = 'Lock'
           AND application_name = ANY (string_to_array($1, ','))
         """, [appNames.joined(separator: ",")]).scalar ?? "0") ?? 0
+}
+
+/// Terminates the backends of `appName` waiting for a lock (on Citus, the
+/// coordinator backend of a statement that waits on the coordinator or a worker).
+func terminateLockWaiters(_ connection: Connection, appName: String) throws -> Int {
+    if TestDatabase.isCitus {
+        return Int(try connection.query("""
+            SELECT count(*) FILTER (WHERE pg_terminate_backend(p.pid)) FROM (
+                SELECT DISTINCT c.pid FROM citus_stat_activity c JOIN citus_stat_activity w ON w.global_pid = c.global_pid
+                WHERE NOT c.is_worker_query AND c.application_name = $1 AND c.datname = current_database()
+                  AND w.wait_event_type = 'Lock') p
+            """, [appName]).scalar ?? "0") ?? 0
+    }
+    return Int(try connection.query("""
+        SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity
+        WHERE application_name = $1 AND wait_event_type = 'Lock'
+        """, [appName]).scalar ?? "0") ?? 0
 }
 
 /// What the backends of `appNames` are doing, for failure messages.

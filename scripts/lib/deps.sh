@@ -45,3 +45,38 @@ mfa_build_release() {
     MFA_BIN="$(swift build -c release --show-bin-path)/mfa-batch"
     export MFA_BIN
 }
+
+# Prints a TCP port on 127.0.0.1 that nothing listens on now (random, 20000-49999).
+# Another process may still take it before we bind: callers retry on failure.
+mfa_free_port() {
+    local port tries
+    for ((tries = 0; tries < 100; tries++)); do
+        port=$((20000 + RANDOM % 30000))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return 0
+        fi
+    done
+    echo "no free port found on 127.0.0.1" >&2
+    return 1
+}
+
+# Runs COMMAND… in the background with stdin passed through, waits for it while
+# forwarding SIGINT/SIGTERM (bash defers traps while a foreground child runs), and
+# returns its status. The caller's EXIT trap does the cleaning up.
+mfa_run_child() {
+    "$@" <&0 &
+    MFA_CHILD=$!
+    trap 'kill -INT "$MFA_CHILD" 2>/dev/null || true' INT
+    trap 'kill -TERM "$MFA_CHILD" 2>/dev/null || true' TERM
+    local status
+    set +e
+    while true; do
+        wait "$MFA_CHILD"
+        status=$?
+        kill -0 "$MFA_CHILD" 2>/dev/null || break
+    done
+    set -e
+    MFA_CHILD=""
+    return "$status"
+}

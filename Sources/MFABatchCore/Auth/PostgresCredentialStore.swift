@@ -49,7 +49,8 @@ public final class PostgresCredentialStore: CredentialStore {
         return StoredJWTKey(secret: Array(secret), isRevoked: revoked)
     }
 
-    /// `SELECT id, slug FROM accounts WHERE id = $1` (or `WHERE slug = $1`).
+    /// `SELECT id, slug FROM accounts WHERE id = $1` (or `WHERE slug = $1`); an account
+    /// whose id is the nil UUID (reserved, `OutcomeRecords.noTenant`) is unknown.
     public func account(_ ref: AccountRef) throws -> StoredAccount? {
         let result: QueryResult
         switch ref {
@@ -60,6 +61,8 @@ public final class PostgresCredentialStore: CredentialStore {
         guard let id = row[0].flatMap(UUID.init(uuidString:)), let slug = row[1] else {
             throw PostgresError(kind: .client, message: "unexpected accounts row shape")
         }
+        // The nil UUID is reserved for run records of rows that reached no tenant.
+        guard id != OutcomeRecords.noTenant else { return nil }
         return StoredAccount(id: id, slug: slug)
     }
 

@@ -27,10 +27,14 @@ public enum APIKeyAdmin {
     ) throws -> Created {
         let generated = APIKeyFormat.generate()
         let id = UUID()
+        // Formatted outside the INSERT's RETURNING: Citus allows only immutable
+        // functions there (to_char is stable).
         let result = try connection.query("""
-            INSERT INTO api_keys (account_id, id, name, prefix, key_hash, scopes, expires_at)
-            VALUES ($1, $2, $3, $4, $5, $6::text[], now() + make_interval(secs => $7::double precision))
-            RETURNING \(ISOTimestampSQL.render("expires_at"))
+            WITH created AS (
+                INSERT INTO api_keys (account_id, id, name, prefix, key_hash, scopes, expires_at)
+                VALUES ($1, $2, $3, $4, $5, $6::text[], now() + make_interval(secs => $7::double precision))
+                RETURNING expires_at)
+            SELECT \(ISOTimestampSQL.render("expires_at")) FROM created
             """,
             [account.id, id, name, generated.prefix, Data(generated.hash), arrayLiteral(scopes),
              expiresInSeconds.map(Double.init)])

@@ -5,8 +5,12 @@ import Postgres
 /// its checksum in `mfa_batch_migrations`. Like Flyway/sqitch: an applied
 /// migration whose file changed is refused, never re-run or silently accepted.
 ///
-/// Concurrent `migrate` runs serialize on an advisory lock, so two cron hosts
-/// starting at once cannot apply the same file twice.
+/// Concurrent `migrate` runs serialize on a transaction-level advisory lock, taken
+/// by every transaction that creates the bookkeeping table or applies a migration
+/// (which checks again, under the lock, that no one applied it meanwhile), so two
+/// cron hosts starting at once cannot apply the same file twice. Transaction-level,
+/// not session-level: behind a transaction-pooling PgBouncer a session lock would be
+/// taken on one server connection and released (or not) on another.
 public struct Migrator {
     public var migrations: [Migration]
 
@@ -44,34 +48,51 @@ public struct Migrator {
     public func migrate(_ connection: Connection) throws -> [String] {
         // The lock first: two first-time runs creating the table at once collide in
         // the catalog (23505 on pg_type) even with IF NOT EXISTS.
-        try connection.query("SELECT pg_advisory_lock(hashtext('mfa_batch.migrate'))")
-        defer { _ = try? connection.query("SELECT pg_advisory_unlock(hashtext('mfa_batch.migrate'))") }
-        try connection.query("""
-            CREATE TABLE IF NOT EXISTS mfa_batch_migrations (
-                name       text PRIMARY KEY,
-                checksum   text NOT NULL,
-                applied_at timestamptz NOT NULL DEFAULT now()
-            )
-            """)
+        try connection.transaction { connection in
+            try Self.lock(connection)
+            try connection.query("""
+                CREATE TABLE IF NOT EXISTS mfa_batch_migrations (
+                    name       text PRIMARY KEY,
+                    checksum   text NOT NULL,
+                    applied_at timestamptz NOT NULL DEFAULT now()
+                )
+                """)
+        }
 
         let applied = try appliedChecksums(connection)
         try verify(applied)
         var names: [String] = []
         for migration in migrations where applied[migration.name] == nil {
             do {
-                try connection.transaction { connection in
+                let done = try connection.transaction { connection -> Bool in
+                    try Self.lock(connection)
+                    let again = try connection.query(
+                        "SELECT checksum FROM mfa_batch_migrations WHERE name = $1", [migration.name])
+                    if let checksum = again.rows.first?.first ?? nil {
+                        // Another `migrate` applied it while this one waited.
+                        guard checksum == migration.checksum else {
+                            throw Failure.changed(name: migration.name, applied: checksum, current: migration.checksum)
+                        }
+                        return false
+                    }
                     try connection.execute(script: migration.sql)
                     try connection.query(
                         "INSERT INTO mfa_batch_migrations (name, checksum) VALUES ($1, $2)",
                         [migration.name, migration.checksum])
+                    return true
                 }
+                if done { names.append(migration.name) }
             } catch let error as PostgresError {
                 if error.isConnectionLost { throw error }
                 throw Failure.failed(name: migration.name, error: error)
             }
-            names.append(migration.name)
         }
         return names
+    }
+
+    /// Waits for the migration lock, held until the transaction ends.
+    private static func lock(_ connection: Connection) throws {
+        try connection.query("SELECT pg_advisory_xact_lock(hashtext('mfa_batch.migrate'))")
     }
 
     /// Migrations not yet applied (for "database not migrated" checks). Also refuses

@@ -9,6 +9,13 @@ enum OutcomeRecords {
     /// few hundred kilobytes.
     static let chunkSize = 5_000
 
+    /// `account_id` of the records of rows that reached no tenant (an unknown or
+    /// malformed account): the nil UUID, reserved (an account with that id is
+    /// unknown to the tool, `PostgresCredentialStore`). Not NULL, because
+    /// `account_id` is part of the key of every tenant-owned table, the one Citus
+    /// shards them by (migration 0011).
+    static let noTenant = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+
     /// The records of `rows`, one per chunk, each made only when asked for (a
     /// pipeline sends them one at a time, so a large tenant's arrays are never all in
     /// memory at once).
@@ -24,7 +31,7 @@ enum OutcomeRecords {
                     VALUES ($1, $2, $3, $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[], $9::text[],
                             $10::text[], $11::text[], $12::integer[], $13::integer[])
                     """, [
-                        runID, accountID, part.first!.row.row,
+                        runID, accountID ?? noTenant, part.first!.row.row,
                         PostgresArray(part.map(\.row.row)), PostgresArray(part.map(\.line)),
                         PostgresArray(part.map(\.row.account)), PostgresArray(part.map(\.row.user)),
                         PostgresArray(part.map(\.comment)),

@@ -115,17 +115,20 @@ struct TenantApplier: Sendable {
             case nil: break
             }
         }
-        // Round trip 1: enter the tenant and read what the decision needs.
-        var first = TenantScope.opening(account: accountID)
+        // Round trip 1: enter the tenant and read what the decision needs. The
+        // revocation check runs as the connecting role, before the switch to the
+        // tenant role (which may not read api_keys / jwt_keys).
+        let keys = Set(rows.compactMap { $0.row.principal?.key })
+        let revokedAt = keys.isEmpty ? nil : TenantScope.firstConnectingRoleStatement
+        var first = TenantScope.opening(
+            account: accountID,
+            asConnectingRole: keys.isEmpty ? [] : [statements.revokedKeys(account: accountID, keys: keys)])
         let fingerprintAt = takesFingerprints || plannedFingerprints != nil ? first.count : nil
         if fingerprintAt != nil { first.append(statements.fingerprint(account: accountID)) }
         let policyAt = first.count
         first.append(statements.policy(account: accountID))
         let usersAt = first.count
         first.append(statements.users(account: accountID, ids: Array(ids), emails: Array(emails), everyone: everyone))
-        let keys = Set(rows.compactMap { $0.row.principal?.key })
-        let revokedAt = keys.isEmpty ? nil : first.count
-        if revokedAt != nil { first.append(statements.revokedKeys(account: accountID, keys: keys)) }
         let read = try connection.pipeline(first)
         if let error = Pipelined.firstError(read) {
             connection.rollbackIgnoringErrors()

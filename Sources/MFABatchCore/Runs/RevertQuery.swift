@@ -22,7 +22,7 @@ import Postgres
 ///                   ORDER BY l.changed_at DESC LIMIT 1) END AS l0,
 ///        … the same for passkey_enabled (b1, a1, n1, l1)
 /// FROM (SELECT o.account_id, (SELECT c.slug FROM accounts c WHERE c.id = o.account_id) AS slug
-///       FROM (SELECT DISTINCT account_id FROM run_outcomes WHERE run_id = $1 AND account_id IS NOT NULL) o
+///       FROM (SELECT DISTINCT account_id FROM run_outcomes WHERE run_id = $1 AND account_id <> '00000000-0000-0000-0000-000000000000') o
 ///       ORDER BY o.account_id) t
 /// CROSS JOIN LATERAL (
 ///     SELECT m.user_id, m.manifest_row, m.before, m.after, m.changed_at,
@@ -85,7 +85,7 @@ struct RevertQuery {
             SELECT t.account_id, t.slug, a.user_id, a.manifest_row, a.present, a.deleted,
                    \(columns.joined(separator: ",\n       "))
             FROM (SELECT o.account_id, (SELECT c.slug FROM accounts c WHERE c.id = o.account_id) AS slug
-                  FROM (SELECT DISTINCT account_id FROM run_outcomes WHERE run_id = $1 AND account_id IS NOT NULL) o
+                  FROM (SELECT DISTINCT account_id FROM run_outcomes WHERE run_id = $1 AND account_id <> '00000000-0000-0000-0000-000000000000') o
                   ORDER BY o.account_id) t
             CROSS JOIN LATERAL (
                 SELECT m.user_id, m.manifest_row, m.before, m.after, m.changed_at,

@@ -8,7 +8,7 @@ enum MigratedDatabase {
         try TestDatabase.with { settings in
             let connection = try Connection(settings: settings)
             defer { connection.close() }
-            try Migrator().migrate(connection)
+            try TestDatabase.settingUp { try Migrator().migrate(connection) }
             return try body(settings, connection)
         }
     }
