@@ -22,6 +22,8 @@ import TestSupport
         }
         let credentials = directory.appendingPathComponent("credentials.json")
         try Data(("{" + entries.joined(separator: ", ") + "}").utf8).write(to: credentials)
+        // Private, as a credentials file should be (else a warning joins stderr).
+        try FileManager.default.setAttributes([.posixPermissions: 0o600], ofItemAtPath: credentials.path)
         return credentials
     }
 
