@@ -238,7 +238,7 @@ public struct ApplyRun {
         var statements: [OutcomeRecords.Deferred] = []
         for bucket in staged.buckets where !bucket.isDecided {
             let rows = try staged.rows(of: bucket)
-            let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+            let verdicts = rows.map { $0.row.failure?.verdict
                 ?? notApplied }
             try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
             statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)
@@ -346,7 +346,7 @@ public struct ApplyRun {
                 ? RowVerdict(status: .error, error: "the database connection was lost during this tenant's COMMIT; whether it committed is unknown (mfa-batch runs show \(runID.uuidString.lowercased()))",
                              reason: "database connection lost")
                 : RowVerdict(status: .notApplied, error: notApplied, reason: "not applied")
-            let verdicts = rows.map { $0.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) } ?? open }
+            let verdicts = rows.map { $0.row.failure?.verdict ?? open }
             try outcomes.record(zip(rows, verdicts).map { ($0.row.row, $1) })
             if tenant.outcome != .unknown {
                 statements += OutcomeRecords.insert(runID: runID, accountID: bucket.accountID, rows: rows, verdicts: verdicts)

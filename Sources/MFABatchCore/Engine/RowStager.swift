@@ -122,11 +122,12 @@ struct RowStager {
     private func credential(in raw: RawRow) -> Credential? {
         var found: [Credential] = []
         if case .string(let key)? = raw.value("api_key"), !key.isEmpty { found.append(.apiKey(key)) }
-        if case .string(let header)? = raw.value("authorization") {
-            let trimmed = header.trimmingCharacters(in: .whitespaces)
-            if trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " {
-                found.append(.bearer(String(trimmed.dropFirst(7)).trimmingCharacters(in: .whitespaces)))
+        if case .string(var header)? = raw.value("authorization") {
+            // The validator's own reading of `Bearer <JWT>`, so both agree on the token.
+            let token: String? = header.withUTF8 { bytes in
+                FieldSyntax.bearerTokenOffset(bytes).map { String(decoding: bytes[$0...], as: UTF8.self) }
             }
+            if let token { found.append(.bearer(token.trimmingCharacters(in: .whitespaces))) }
         }
         return found.count == 1 ? found[0] : nil
     }

@@ -76,7 +76,7 @@ struct TenantApplier: Sendable {
             } catch let error as PostgresError where !error.isConnectionLost {
                 let message = "database error" + (error.sqlState.map { " \($0)" } ?? "") + ": " + error.message
                 let verdicts = rows.map { row in
-                    row.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+                    row.row.failure?.verdict
                         ?? RowVerdict(status: .error, error: message, reason: "database error")
                 }
                 // Recorded in the database outside the rolled-back transaction, best
@@ -153,7 +153,7 @@ struct TenantApplier: Sendable {
         if let planned = plannedFingerprints, planned[accountID] != fingerprint {
             outcome.outcome = .stale
             verdicts = rows.map { row in
-                row.row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+                row.row.failure?.verdict
                     ?? RowVerdict(status: .stale, error: "the tenant's data changed since the plan was made; plan again",
                                   reason: "tenant changed since planning")
             }

@@ -102,7 +102,7 @@ private struct DecisionState {
         self.users = users
         fieldCount = decider.settings.count
         verdicts = rows.map { row in
-            row.failure.map { RowVerdict(status: $0.status, error: $0.error, reason: $0.reason) }
+            row.failure?.verdict
         }
         usersMatched = Array(repeating: nil, count: rows.count)
         resolved = Array(repeating: nil, count: rows.count)

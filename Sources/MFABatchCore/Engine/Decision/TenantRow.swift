@@ -74,6 +74,9 @@ public struct TenantRow: Sendable, Equatable {
             self.error = error
             self.reason = reason
         }
+
+        /// The row's verdict: the failure as it stands.
+        public var verdict: RowVerdict { RowVerdict(status: status, error: error, reason: reason) }
     }
 
     public init(row: Int, account: String, user: String, selector: UserSelector?, settings: SettingBits?,
