@@ -18,21 +18,18 @@ import Foundation
 /// streaming, so memory does not grow with the number of rows. A file is written even
 /// when no row failed (a header, `[]`, or empty), so scripts can rely on it existing.
 public final class RejectsWriter {
-    public let format: ManifestFormat
+    public var format: ManifestFormat { file.format }
     /// The CSV columns written (empty for JSON formats).
     public let columns: [String]
     /// Rows written so far.
-    public private(set) var rowCount = 0
+    public var rowCount: Int { file.rowCount }
 
     private let columnKeys: [String]
     private let commentColumn: Int
-    private let sink: OutputSink
-    private var buffer = OutputBuffer()
-    private var isFinished = false
+    private let file: ManifestFileOutput
 
     /// - Parameter columns: the input's CSV header as read (ignored for JSON formats).
     public init(output: ReportOutput, format: ManifestFormat, columns: [String] = []) throws {
-        self.format = format
         if format == .csv {
             var kept = columns.filter { !CredentialFields.isCredential($0) }
             if !kept.contains(where: { Self.headerKey($0) == "comment" }) { kept.append("comment") }
@@ -42,19 +39,7 @@ public final class RejectsWriter {
         }
         columnKeys = self.columns.map(Self.headerKey)
         commentColumn = columnKeys.firstIndex(of: "comment") ?? -1
-        sink = try OutputSink(output)
-        switch format {
-        case .csv:
-            for (index, column) in self.columns.enumerated() {
-                if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
-                buffer.appendCSVField(column)
-            }
-            buffer.append(byte: UInt8(ascii: "\n"))
-        case .json:
-            buffer.append(byte: UInt8(ascii: "["))
-        case .jsonl:
-            break
-        }
+        file = try ManifestFileOutput(output: output, format: format, csvHeader: self.columns, label: "rejects")
     }
 
     /// `-` is standard output.
@@ -72,34 +57,19 @@ public final class RejectsWriter {
 
     /// Writes `row` with `reason` as its comment.
     public func write(_ row: RawRow, reason: String) throws {
-        guard !isFinished else { throw ReportError.misuse("rejects row after finish") }
+        try file.beginRow()
         switch format {
         case .csv: appendCSV(row, reason: reason)
-        case .json:
-            buffer.append(rowCount == 0 ? "\n  " : ",\n  ")
-            appendJSONObject(row, reason: reason)
-        case .jsonl:
-            appendJSONObject(row, reason: reason)
-            buffer.append(byte: UInt8(ascii: "\n"))
+        case .json, .jsonl: appendJSONObject(row, reason: reason)
         }
-        rowCount += 1
-        if buffer.isFull { try sink.write(&buffer) }
+        try file.endRow()
     }
 
     /// Completes the file and moves it into place.
-    public func finish() throws {
-        guard !isFinished else { throw ReportError.misuse("rejects finished twice") }
-        isFinished = true
-        if format == .json { buffer.append(rowCount == 0 ? "]\n" : "\n]\n") }
-        try sink.write(&buffer)
-        try sink.commit()
-    }
+    public func finish() throws { try file.finish() }
 
     /// Abandons the file; an existing file at the destination is left as it was.
-    public func discard() {
-        isFinished = true
-        sink.discard()
-    }
+    public func discard() { file.discard() }
 
     /// A field whose value looks like a key or token, whatever its name (a key pasted
     /// into `user`, a token under an unknown name): left out of the rejects.
@@ -111,44 +81,44 @@ public final class RejectsWriter {
     private func appendCSV(_ row: RawRow, reason: String) {
         let fieldKeys = row.fields.map { Self.headerKey($0.name) }
         for (index, key) in columnKeys.enumerated() {
-            if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
+            if index > 0 { file.buffer.append(byte: UInt8(ascii: ",")) }
             if index == commentColumn {
-                buffer.appendCSVTextCell(reason)
+                file.buffer.appendCSVTextCell(reason)
             } else if let position = fieldKeys.firstIndex(of: key), !Self.holdsCredential(row.fields[position]) {
                 let text = Self.csvText(row.fields[position].value)
                 if let text, Self.isRealValue(text, column: key) {
-                    buffer.appendCSVField(text)
+                    file.buffer.appendCSVField(text)
                 } else {
-                    buffer.appendCSVTextCell(text)
+                    file.buffer.appendCSVTextCell(text)
                 }
             }
         }
-        buffer.append(byte: UInt8(ascii: "\n"))
+        file.buffer.append(byte: UInt8(ascii: "\n"))
     }
 
     private func appendJSONObject(_ row: RawRow, reason: String) {
-        buffer.append(byte: UInt8(ascii: "{"))
+        file.buffer.append(byte: UInt8(ascii: "{"))
         var first = true
         var wroteComment = false
         for field in row.fields where !CredentialFields.isCredential(field.name) && !Self.holdsCredential(field) {
             let isComment = field.name == "comment"
             if isComment && wroteComment { continue }
-            buffer.append(first ? "" : ", ")
+            file.buffer.append(first ? "" : ", ")
             first = false
-            buffer.appendJSONString(field.name)
-            buffer.append(": ")
+            file.buffer.appendJSONString(field.name)
+            file.buffer.append(": ")
             if isComment {
-                buffer.appendJSONString(reason)
+                file.buffer.appendJSONString(reason)
                 wroteComment = true
             } else {
-                buffer.appendJSONValue(field.value)
+                file.buffer.appendJSONValue(field.value)
             }
         }
         if !wroteComment {
-            buffer.append(first ? "\"comment\": " : ", \"comment\": ")
-            buffer.appendJSONString(reason)
+            file.buffer.append(first ? "\"comment\": " : ", \"comment\": ")
+            file.buffer.appendJSONString(reason)
         }
-        buffer.append(byte: UInt8(ascii: "}"))
+        file.buffer.append(byte: UInt8(ascii: "}"))
     }
 
     /// A value that must come back exactly when the rejects are run again, and that

@@ -14,90 +14,62 @@ import Foundation
 /// under a temporary name beside PATH and renamed into place by `finish()`; `-` is
 /// standard output. Streaming: memory does not grow with the number of rows.
 public final class RevertManifestWriter {
-    public let format: ManifestFormat
-    public private(set) var rowCount = 0
+    public var format: ManifestFormat { file.format }
+    public var rowCount: Int { file.rowCount }
 
     private let settings: [String]
-    private let sink: OutputSink
-    private var buffer = OutputBuffer()
-    private var isFinished = false
+    private let file: ManifestFileOutput
 
     public init(output: ReportOutput, format: ManifestFormat, settings: [String]) throws {
-        self.format = format
         self.settings = settings
-        sink = try OutputSink(output)
-        switch format {
-        case .csv:
-            for (index, column) in (["account", "user"] + settings + ["comment"]).enumerated() {
-                if index > 0 { buffer.append(byte: UInt8(ascii: ",")) }
-                buffer.appendCSVField(column)
-            }
-            buffer.append(byte: UInt8(ascii: "\n"))
-        case .json:
-            buffer.append(byte: UInt8(ascii: "["))
-        case .jsonl:
-            break
-        }
+        file = try ManifestFileOutput(output: output, format: format, csvHeader: ["account", "user"] + settings + ["comment"],
+                                      label: "revert manifest")
     }
 
     /// One row: `values` are (setting index, value) in setting order.
     public func write(account: String, user: UUID, values: [RevertDecision.Restore], comment: String) throws {
-        guard !isFinished else { throw ReportError.misuse("revert row after finish") }
+        try file.beginRow()
         switch format {
         case .csv:
-            buffer.appendCSVField(account)
-            buffer.append(byte: UInt8(ascii: ","))
-            buffer.append(text: user.uuidString.lowercased())
+            file.buffer.appendCSVField(account)
+            file.buffer.append(byte: UInt8(ascii: ","))
+            file.buffer.append(text: user.uuidString.lowercased())
             var next = values.makeIterator(), pending = next.next()
             for index in settings.indices {
-                buffer.append(byte: UInt8(ascii: ","))
+                file.buffer.append(byte: UInt8(ascii: ","))
                 if let value = pending, value.setting == index {
-                    buffer.append(value.value ? "true" : "false")
+                    file.buffer.append(value.value ? "true" : "false")
                     pending = next.next()
                 }
             }
-            buffer.append(byte: UInt8(ascii: ","))
-            buffer.appendCSVField(comment)
-            buffer.append(byte: UInt8(ascii: "\n"))
-        case .json:
-            buffer.append(rowCount == 0 ? "\n  " : ",\n  ")
+            file.buffer.append(byte: UInt8(ascii: ","))
+            file.buffer.appendCSVField(comment)
+            file.buffer.append(byte: UInt8(ascii: "\n"))
+        case .json, .jsonl:
             appendJSONObject(account: account, user: user, values: values, comment: comment)
-        case .jsonl:
-            appendJSONObject(account: account, user: user, values: values, comment: comment)
-            buffer.append(byte: UInt8(ascii: "\n"))
         }
-        rowCount += 1
-        if buffer.isFull { try sink.write(&buffer) }
+        try file.endRow()
     }
 
     /// Completes the file and moves it into place.
-    public func finish() throws {
-        guard !isFinished else { throw ReportError.misuse("revert manifest finished twice") }
-        isFinished = true
-        if format == .json { buffer.append(rowCount == 0 ? "]\n" : "\n]\n") }
-        try sink.write(&buffer)
-        try sink.commit()
-    }
+    public func finish() throws { try file.finish() }
 
     /// Abandons the file; an existing file at the destination is left as it was.
-    public func discard() {
-        isFinished = true
-        sink.discard()
-    }
+    public func discard() { file.discard() }
 
     private func appendJSONObject(account: String, user: UUID, values: [RevertDecision.Restore], comment: String) {
-        buffer.append("{\"account\": ")
-        buffer.appendJSONString(account)
-        buffer.append(", \"user\": ")
-        buffer.appendJSONUUID(user)
+        file.buffer.append("{\"account\": ")
+        file.buffer.appendJSONString(account)
+        file.buffer.append(", \"user\": ")
+        file.buffer.appendJSONUUID(user)
         for value in values {
-            buffer.append(", ")
-            buffer.appendJSONString(settings[value.setting])
-            buffer.append(": ")
-            buffer.appendJSONBool(value.value)
+            file.buffer.append(", ")
+            file.buffer.appendJSONString(settings[value.setting])
+            file.buffer.append(": ")
+            file.buffer.appendJSONBool(value.value)
         }
-        buffer.append(", \"comment\": ")
-        buffer.appendJSONString(comment)
-        buffer.append(byte: UInt8(ascii: "}"))
+        file.buffer.append(", \"comment\": ")
+        file.buffer.appendJSONString(comment)
+        file.buffer.append(byte: UInt8(ascii: "}"))
     }
 }
