@@ -43,9 +43,11 @@ final class OutcomeStore: Sendable {
             }
             try messages.write(text.bytes, at: base)
         }
+        // One slot buffer for all rows (this runs once per row of the run).
+        var slot = SpoolEncoder()
+        slot.bytes.reserveCapacity(Self.slotSize)
         for (index, (row, verdict)) in verdicts.enumerated() {
-            var slot = SpoolEncoder()
-            slot.bytes.reserveCapacity(Self.slotSize)
+            slot.removeAll()
             slot.u8(UInt8(verdict.status.index + 1))
             slot.u8((verdict.usersMatched == nil ? 0 : 1) | (verdict.usersChanged == nil ? 0 : 2))
             slot.u8(0)
